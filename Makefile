@@ -1,0 +1,46 @@
+# Set-up is part of every target: a fresh clone needs only Python >= 3.11 with pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SOURCES := model impl harness tests bench
+
+.PHONY: check test lint format clean bench-columns
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+## check: verify the bundled implementation (ARGS="--budget 600" etc. to change the run)
+check: $(VENV)/.installed
+	$(BIN)/arenacheck check $(ARGS)
+
+## test: lint, type-check, then the whole test suite
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	rm -rf build/typecheck && mkdir -p build/typecheck/arenacheck
+	ln -s $(CURDIR)/harness/*.py $(CURDIR)/harness/py.typed build/typecheck/arenacheck/
+	ln -s $(CURDIR)/model $(CURDIR)/impl build/typecheck/arenacheck/
+	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml -p arenacheck
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format $(SOURCES)
+	$(BIN)/ruff check --fix $(SOURCES)
+
+clean:
+	rm -rf $(VENV) build arenacheck-failures .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## bench-columns: typed array columns against lists for the alist arena (docs/design.md)
+bench-columns: $(VENV)/.installed
+	$(BIN)/python bench/columns.py

@@ -1,0 +1,7 @@
+"""``python -m arenacheck``."""
+
+import sys
+
+from arenacheck.cli import main
+
+sys.exit(main())

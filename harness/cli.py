@@ -1,0 +1,235 @@
+"""The ``arenacheck`` command: ``check`` (the main job) and ``replay``.
+
+Exit status: 0 clean, 1 a law was broken, 2 a usage error (bad flags, a malformed program file,
+an implementation that cannot be loaded), always as one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, NoReturn
+
+from arenacheck.errors import ImplementationLoadError, ProgramError
+from arenacheck.loader import load
+from arenacheck.program import STRUCTURES, Program, Structure, read
+from arenacheck.runner import Stats, Verdict, ViolationFound, run_program
+
+DEFAULT_IMPL = "arenacheck.impl"
+DEFAULT_OUT = "arenacheck-failures"
+#: How ``check --structure all`` shares its budget: alists have far more to explore.
+SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; reported in one line, exit status 2."""
+
+
+def _budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the budget must be positive, not {text}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (with a pointer to --help), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="arenacheck",
+        description="Check arena association lists and interval maps against the SPEC model.",
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+
+    check = sub.add_parser("check", help="run the engines against an implementation (main job)")
+    check.add_argument(
+        "--impl",
+        default=DEFAULT_IMPL,
+        metavar="MODULE",
+        help=f"module name or .py file to check (default: {DEFAULT_IMPL})",
+    )
+    check.add_argument("--structure", choices=[*STRUCTURES, "all"], default="all")
+    check.add_argument(
+        "--budget",
+        type=_budget,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for the whole check (default: 60)",
+    )
+    check.add_argument(
+        "--seed", type=int, default=None, metavar="N", help="make the run reproducible"
+    )
+    check.add_argument(
+        "--profile",
+        choices=["ci", "dev", "nightly"],
+        default=None,
+        help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, "
+        "else ci under $CI, else dev)",
+    )
+    check.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"where failing programs are written (default: {DEFAULT_OUT})",
+    )
+    check.set_defaults(func=cmd_check)
+
+    replay = sub.add_parser("replay", help="re-run program files and print the verdicts")
+    replay.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="program files, or directories searched for *.jsonl",
+    )
+    replay.add_argument("--impl", default=DEFAULT_IMPL, metavar="MODULE")
+    replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
+    replay.set_defaults(func=cmd_replay)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, ProgramError, ImplementationLoadError) as err:
+        print(f"arenacheck: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("arenacheck: interrupted", file=sys.stderr)
+        return 130
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from arenacheck import stateful
+    from arenacheck.display import Display
+
+    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
+    impl = load(args.impl, structures)
+    try:
+        settings = stateful.profile(args.profile)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    total = sum(SHARES[s] for s in structures)
+    started = time.monotonic()
+    outcomes = []
+    with Display(args.budget) as display:
+        for structure in structures:
+            share = args.budget * SHARES[structure] / total
+            stats = Stats()
+            task = display.task(f"stateful · {structure}", share)
+            outcome = stateful.run(
+                structure,
+                impl,
+                share,
+                seed_value=args.seed,
+                profile_settings=settings,
+                stats=stats,
+                on_batch=partial(display.update, task),
+            )
+            display.finish(task, outcome.stats, outcome.found is not None)
+            outcomes.append(outcome)
+    elapsed = time.monotonic() - started
+    status = 0
+    print(f"arenacheck check --impl {args.impl}")
+    for outcome in outcomes:
+        s = outcome.stats
+        line = (
+            f"  {outcome.structure:<9} {'VIOLATION' if outcome.found else 'clean':<9} "
+            f"{s.programs} programs, {s.operations} operations, {s.total_checks} law checks "
+            f"in {outcome.seconds:.1f} s"
+        )
+        print(line)
+    for outcome in outcomes:
+        if outcome.found is not None:
+            status = 1
+            _report(outcome.found, Path(args.out), args.impl)
+    print(f"{'violation found' if status else 'clean'} in {elapsed:.1f} s")
+    return status
+
+
+def _report(found: ViolationFound, out: Path, impl_spec: str) -> None:
+    program = found.program
+    print()
+    print(found.violation.describe())
+    if program is None:
+        return
+    path = write_failure(program, found.violation.law, out)
+    print(f"\nminimal program ({len(program.ops)} operations), written to {path}:")
+    print(program.dumps(), end="")
+    reproduced = _replay_one(path, load(impl_spec, (program.structure,)))
+    note = "reproduces it" if not reproduced.ok else "does NOT reproduce it (flaky implementation?)"
+    print(f"arenacheck replay {path} --impl {impl_spec}  # {note}")
+
+
+def write_failure(program: Program, law: str, out: Path) -> Path:
+    """Write a failing program under a name that says what broke and is stable for its text."""
+    digest = hashlib.sha256(program.dumps().encode()).hexdigest()[:10]
+    slug = law.replace(" ", "-")
+    return program.write(out / f"{program.structure}-{slug}-{digest}.jsonl")
+
+
+# --- replay -------------------------------------------------------------------------------------
+
+
+def program_files(paths: Sequence[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(path.rglob("*.jsonl"))
+        elif path.exists():
+            yield path
+        else:
+            raise UsageError(f"no such file or directory: {name!r}")
+
+
+def _replay_one(path: Path, impl: Any) -> Verdict:
+    return run_program(read(path), impl)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    files = list(program_files(args.files))
+    if not files:
+        raise UsageError("no program files (*.jsonl) found")
+    impl = load(args.impl)
+    status = 0
+    total = Stats()
+    for path in files:
+        try:
+            verdict = _replay_one(path, impl)
+        except ProgramError as err:
+            print(f"arenacheck: error: {err}", file=sys.stderr)
+            status = 2
+            continue
+        total.add(verdict.stats)
+        if verdict.violation is not None:
+            status = max(status, 1)
+            print(f"{path}: VIOLATION")
+            print(verdict.violation.describe())
+        elif not args.quiet:
+            s = verdict.stats
+            print(f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)")
+    if len(files) > 1 or args.quiet:
+        print(
+            f"{len(files)} programs, {total.operations} operations, "
+            f"{total.total_checks} law checks: "
+            + ("clean" if status == 0 else "violations found" if status == 1 else "errors")
+        )
+    return status

@@ -1,0 +1,54 @@
+"""The typed errors of SPEC §2.2 and §3.2, shared by every implementation and the harness.
+
+Implementations import these so that the runner can tell an expected error (the model raises the
+same kind) from a bug (anything else). Each carries the offending value so callers can act on it.
+"""
+
+from __future__ import annotations
+
+
+class InvalidHandle(ValueError):
+    """A handle that is neither ``EMPTY`` nor a valid int handle of this arena."""
+
+    def __init__(self, handle: object) -> None:
+        super().__init__(f"invalid list handle {handle!r}")
+        self.handle = handle
+
+
+class BuilderFinished(RuntimeError):
+    """A mutating call on a builder whose ``build()`` already ran."""
+
+    def __init__(self, what: str = "builder") -> None:
+        super().__init__(f"{what} is finished: build() already ran")
+
+
+class ReentrantCall(RuntimeError):
+    """A ``combine`` or ``fn`` callback called back into the builder that is running it."""
+
+    def __init__(self) -> None:
+        super().__init__("builder called from inside its own combine/fn callback")
+
+
+class ConflictingRecord(ValueError):
+    """One node index recorded with two different scopes (reported at ``build()``)."""
+
+    def __init__(self, index: int, first_scope: int, second_scope: int) -> None:
+        super().__init__(
+            f"index {index} recorded with two scopes: {first_scope} and {second_scope}"
+        )
+        self.index = index
+        self.scopes = (first_scope, second_scope)
+
+
+class ProgramError(ValueError):
+    """A malformed program file: the message names the line."""
+
+    def __init__(self, line: int | None, message: str, path: str | None = None) -> None:
+        where = f"{path}:{line}" if path and line else path or f"line {line}"
+        super().__init__(f"{where}: {message}")
+        self.line = line
+        self.path = path
+
+
+class ImplementationLoadError(ImportError):
+    """``--impl`` named something that is not an implementation (SPEC §1 exports)."""

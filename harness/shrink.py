@@ -1,0 +1,119 @@
+"""Shrinking a failing program, as data: delete operations, then make numbers small.
+
+Every engine ends with a program that breaks a law; this turns it into a minimal one that breaks
+the *same* law, using nothing but the runner. Working on programs rather than on an engine's own
+choice sequence makes it fast (a candidate costs one run of a short program, not a pass through a
+generator) and shared by every engine. It is greedy delta debugging:
+
+1. cut everything after the failing line;
+2. delete chunks of operations, halving the chunk size down to single operations; deleting an
+   operation that defines a variable redirects later uses of it to the list it was made from;
+3. move integers towards 0: one number everywhere it occurs (keys that must stay equal), then
+   each field on its own; repeat while anything shrinks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from arenacheck.errors import ProgramError
+from arenacheck.program import DEFINING, Op, Program, is_int, validate
+from arenacheck.runner import Implementation, Verdict, run_program
+
+#: Integer fields worth moving towards 0 (``count`` towards 1), by structure.
+NUMBERS = {
+    "alist": ("key", "value", "start", "count", "after"),
+    "intervals": ("index", "scope"),
+}
+#: The fields that name an alist variable.
+VARIABLES = ("src", "a", "b", "var")
+
+
+def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tuple[Program, Verdict]:
+    """The smallest program found within ``budget`` seconds that breaks the same law."""
+    verdict = run_program(program, impl)
+    if verdict.violation is None:
+        raise ValueError("the program does not fail: nothing to shrink")
+    law = verdict.violation.law
+    deadline = time.monotonic() + budget
+
+    def failing(candidate: list[Op]) -> Verdict | None:
+        attempt = Program(program.structure, candidate)
+        try:
+            validate(attempt)
+            result = run_program(attempt, impl)
+        except ProgramError:
+            return None
+        return result if result.violation is not None and result.violation.law == law else None
+
+    ops = list(program.ops)
+    line = verdict.violation.line
+    if line - 1 < len(ops):  # the violation is at an operation, not at the end checks
+        cut = ops[: line - 1]
+        if (found := failing(cut)) is not None:
+            ops, verdict = cut, found
+    changed = True
+    while changed and time.monotonic() < deadline:
+        changed = False
+        for candidate in _candidates(program.structure, ops):
+            if time.monotonic() >= deadline:
+                break
+            if (found := failing(candidate)) is not None:
+                ops, verdict, changed = candidate, found, True
+                break
+    return Program(program.structure, ops), verdict
+
+
+def _candidates(structure: str, ops: list[Op]) -> Iterator[list[Op]]:
+    """Smaller programs, the biggest cuts first."""
+    size = len(ops) // 2
+    while size >= 1:
+        for start in range(0, len(ops), size):
+            yield _without(structure, ops, set(range(start, min(start + size, len(ops)))))
+        size //= 2
+    names = NUMBERS.get(structure, ())
+    fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n)) and n != "count"}
+    for name, number in sorted(fields, key=lambda f: -abs(f[1])):  # in every operation at once
+        for smaller in _smaller(number, floor=0):
+            yield [{**op, name: smaller} if op.get(name) == number else op for op in ops]
+    for index, op in enumerate(ops):
+        for name in names:
+            for smaller in _smaller(op.get(name), floor=1 if name == "count" else 0):
+                yield [*ops[:index], {**op, name: smaller}, *ops[index + 1 :]]
+
+
+def _smaller(value: Any, floor: int) -> list[int]:
+    """A few candidates between ``floor`` and ``value``, closest to ``floor`` first."""
+    if not is_int(value) or value == floor:
+        return []
+    if value < 0:
+        return [floor, -(abs(value) // 2), value + 1] if value < -1 else [floor]
+    return sorted({floor, floor + (value - floor) // 2, value - 1} - {value})
+
+
+def _without(structure: str, ops: list[Op], removed: set[int]) -> list[Op]:
+    """``ops`` less the ``removed`` indices, alist variables renumbered: a deleted definition's
+    variable stands for the list it was made from."""
+    if structure != "alist":
+        return [op for i, op in enumerate(ops) if i not in removed]
+    renumber: dict[int, int] = {0: 0}
+    kept: list[Op] = []
+    defined = 1
+    for i, op in enumerate(ops):
+        rewritten = _rename(op, renumber.__getitem__)
+        if op["op"] in DEFINING:
+            old = len(renumber)
+            if i in removed:
+                renumber[old] = rewritten.get("src", rewritten.get("a", 0))
+            else:
+                renumber[old] = defined
+                defined += 1
+        if i not in removed:
+            kept.append(rewritten)
+    return kept
+
+
+def _rename(op: Op, rename: Callable[[int], int]) -> dict[str, Any]:
+    return {key: rename(value) if key in VARIABLES else value for key, value in op.items()}

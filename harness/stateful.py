@@ -1,0 +1,475 @@
+"""The Hypothesis engine: stateful machines that generate programs, one operation at a time.
+
+A machine never checks anything itself. Each rule builds one operation (SPEC §4, as data), hands
+it to a runner session, and keeps it; when the session reports a violation, the operations so far
+*are* the failing program, and Hypothesis shrinks that program like any other example. Rules read
+the model's contents (through the session) only to aim: at present keys, at equal values, at the
+gaps between records.
+
+``alist_machine(impl)`` and ``intervals_machine(impl)`` make a machine class for any
+implementation; pytest collects their ``TestCase``, and ``arenacheck check`` drives them for a time
+budget through ``run``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Flaky
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    get_state_machine_test,
+    initialize,
+    multiple,
+    rule,
+)
+
+from arenacheck.program import (
+    BAD_HANDLE_CALLS,
+    COMBINES_V1,
+    HUGE_HANDLE,
+    Op,
+    Program,
+    Structure,
+)
+from arenacheck.runner import (
+    AlistSession,
+    Implementation,
+    IntervalSession,
+    Session,
+    Stats,
+    ViolationFound,
+)
+from arenacheck.shrink import shrink
+
+PROFILE_ENV = "ARENACHECK_PROFILE"
+
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+}
+#: Settings profiles: ``ci`` is quick, ``dev`` the default, ``nightly`` long and deep.
+PROFILES: dict[str, settings] = {
+    "ci": settings(max_examples=40, stateful_step_count=30, **_COMMON),  # type: ignore[arg-type]
+    "dev": settings(max_examples=150, stateful_step_count=50, **_COMMON),  # type: ignore[arg-type]
+    "nightly": settings(max_examples=4000, stateful_step_count=120, **_COMMON),  # type: ignore[arg-type]
+}
+
+
+def profile_name() -> str:
+    """The profile named by ``$ARENACHECK_PROFILE`` (``ci`` when ``$CI`` is set, else ``dev``)."""
+    name = os.environ.get(PROFILE_ENV) or ("ci" if os.environ.get("CI") else "dev")
+    if name not in PROFILES:
+        raise ValueError(f"{PROFILE_ENV}={name!r}: choose one of {', '.join(PROFILES)}")
+    return name
+
+
+def profile(name: str | None = None) -> settings:
+    return PROFILES[name or profile_name()]
+
+
+# --- Shared strategies --------------------------------------------------------------------------
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: Mostly small keys so that lists collide; sometimes the extremes of the key range.
+keys = st.integers(-4, 40) | st.sampled_from([INT64_MIN, INT64_MAX, 2**31, -(2**31) - 1])
+#: Small values, and values above 256 (the runner hands them over as fresh, non-identical ints).
+values = st.integers(-3, 3) | st.integers(257, 10**6) | st.sampled_from([-(2**62), 2**62])
+#: Values no alist or interval map accepts as a handle or an index.
+BAD_SCALARS: list[Any] = [-1, -(2**40), HUGE_HANDLE, True, False, "3", 1.5, None]
+
+
+def rarely(data: st.DataObject, one_in: int, label: str) -> bool:
+    """True about once in ``one_in`` draws; shrinks towards False, so rare paths stay rare."""
+    return data.draw(st.integers(0, one_in - 1), label=label) == one_in - 1
+
+
+class ProgramMachine(RuleBasedStateMachine):
+    """Records every operation it applies, so a failure carries its program."""
+
+    structure: Structure
+    impl: Implementation
+    stats: Stats | None = None  # shared by every machine of one run, for progress displays
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Session = self._session()
+        self.ops: list[Op] = []
+        self.failed = False
+
+    def _session(self) -> Session:
+        raise NotImplementedError
+
+    def apply(self, op: dict[str, Any]) -> None:
+        self.ops.append(op)
+        try:
+            self.session.apply(op, len(self.ops) + 1)
+        except ViolationFound as found:
+            self.failed = True
+            found.program = Program(self.structure, list(self.ops))
+            raise
+
+    def teardown(self) -> None:
+        try:
+            if not self.failed:
+                self.finish()
+                try:
+                    self.session.end(len(self.ops) + 1)
+                except ViolationFound as found:
+                    found.program = Program(self.structure, list(self.ops))
+                    raise
+        finally:
+            if self.stats is not None:
+                self.stats.add(self.session.stats)
+
+    def finish(self) -> None:
+        """Last operations before the end-of-program checks."""
+
+
+# --- Association lists --------------------------------------------------------------------------
+
+
+class AlistMachine(ProgramMachine):
+    """Inserts, replaces, merges (all combine forms, raising and re-entrant ones), long runs,
+    reads, bad handles and foreign keys on one builder; finally ``build()`` and persistence."""
+
+    structure: Structure = "alist"
+    lists: Bundle[int] = Bundle("lists")
+
+    def _session(self) -> Session:
+        return AlistSession(self.impl)
+
+    @property
+    def alists(self) -> AlistSession:
+        assert isinstance(self.session, AlistSession)
+        return self.session
+
+    def define(self, op: dict[str, Any]) -> Any:
+        """Apply a list-producing operation; its variable joins the bundle unless it failed."""
+        self.apply(op)
+        number = len(self.alists.vars) - 1
+        return number if self.alists.vars[number] is not None else multiple()
+
+    def contents(self, var: int) -> list[tuple[Any, Any]]:
+        return self.alists.contents(var) or []
+
+    def key_for(self, data: st.DataObject, var: int) -> Any:
+        """Half the time a key already in ``var`` (when it has any), else any key."""
+        present = [k for k, _ in self.contents(var) if isinstance(k, int)]
+        if present:
+            use_present: bool = data.draw(st.booleans(), label="present key")
+            if use_present:
+                return data.draw(st.sampled_from(present), label="key")
+        return data.draw(keys, label="key")
+
+    @initialize(target=lists)
+    def empty(self) -> int:
+        return 0  # variable 0 is EMPTY
+
+    @rule(target=lists, src=lists, data=st.data(), value=values)
+    def insert(self, src: int, data: st.DataObject, value: int) -> Any:
+        return self.define(
+            {"op": "insert", "src": src, "key": self.key_for(data, src), "value": value}
+        )
+
+    @rule(target=lists, src=lists, data=st.data())
+    def set_insert(self, src: int, data: st.DataObject) -> Any:
+        return self.define({"op": "insert", "src": src, "key": self.key_for(data, src)})
+
+    @rule(target=lists, src=lists, data=st.data())
+    def replace(self, src: int, data: st.DataObject) -> Any:
+        key = self.key_for(data, src)
+        stored = dict(self.contents(src)).get(key)
+        equal = stored is not None and data.draw(st.booleans(), label="equal value")
+        value = stored if equal else data.draw(values, label="value")
+        return self.define({"op": "replace", "src": src, "key": key, "value": value})
+
+    @rule(target=lists, src=lists, data=st.data(), value=values)
+    def insert_with(self, src: int, data: st.DataObject, value: int) -> Any:
+        fn = data.draw(st.sampled_from(["value", "raise", "reenter"]), label="fn")
+        key = self.key_for(data, src)
+        return self.define({"op": "insert_with", "src": src, "key": key, "value": value, "fn": fn})
+
+    @rule(target=lists, a=lists, b=lists, data=st.data())
+    def merge(self, a: int, b: int, data: st.DataObject) -> Any:
+        return self.define(self.merge_op(a, b, data))
+
+    def merge_op(self, a: int, b: int, data: st.DataObject) -> dict[str, Any]:
+        """An intersection or union in any of its forms: set, six combines, raising, re-entrant."""
+        kind = data.draw(st.sampled_from(["intersect", "union"]), label="kind")
+        forms = [None, *COMBINES_V1, "raise", "reenter"]
+        combine = data.draw(st.sampled_from(forms), label="combine")
+        if combine in ("add", "sub") and self._might_overflow(a, b):
+            combine = "left"  # programs keep combined values inside [-2**63, 2**63)
+        op: dict[str, Any] = {"op": kind, "a": a, "b": b}
+        if combine is not None:
+            op["combine"] = combine
+        if combine == "raise":
+            op["after"] = data.draw(st.integers(0, 3), label="after")
+        return op
+
+    def _might_overflow(self, a: int, b: int) -> bool:
+        biggest = [
+            max((abs(v) for _, v in self.contents(var) if isinstance(v, int)), default=0)
+            for var in (a, b)
+        ]
+        return sum(biggest) >= 2**62
+
+    @rule(target=lists, src=lists, data=st.data(), value=values)
+    def extend(self, src: int, data: st.DataObject, value: int) -> Any:
+        """A short run of keys in one step, in either direction."""
+        count = data.draw(st.integers(1, 12), label="count")
+        step = data.draw(st.sampled_from([1, 2, -1, 3, -5]), label="step")
+        start = data.draw(st.integers(-50, 50), label="start")
+        return self.define(
+            {
+                "op": "extend",
+                "src": src,
+                "start": start,
+                "step": step,
+                "count": count,
+                "value": value,
+            }
+        )
+
+    @rule(target=lists, other=lists, data=st.data(), value=values)
+    def long_run(self, other: int, data: st.DataObject, value: int) -> Any:
+        """Rarely, 2,000 keys in a row (law 6) from EMPTY, at once merged with another list.
+        Mostly increasing; a decreasing run costs 2,001,000 cells (quadratic by design), so it is
+        rarer, and it always starts from EMPTY so that no run pays for a long list beneath it."""
+        if not rarely(data, 8, "long run"):
+            return multiple()
+        step = -1 if rarely(data, 5, "decreasing") else 1
+        start = data.draw(st.integers(-50, 50), label="start")
+        long = self.define(
+            {"op": "extend", "src": 0, "start": start, "step": step, "count": 2000, "value": value}
+        )
+        if not isinstance(long, int):
+            return long
+        a, b = (long, other) if data.draw(st.booleans(), label="long first") else (other, long)
+        merged = self.define(self.merge_op(a, b, data))
+        return multiple(long, *([merged] if isinstance(merged, int) else []))
+
+    @rule(var=lists, data=st.data())
+    def get(self, var: int, data: st.DataObject) -> None:
+        key = "k" if rarely(data, 8, "foreign key") else self.key_for(data, var)
+        self.apply({"op": "get", "var": var, "key": key})
+
+    @rule(target=lists, src=lists, value=values)
+    def foreign_key(self, src: int, value: int) -> Any:
+        """A string key: ``TypeError`` on an int-keyed list, a one-entry list on EMPTY."""
+        return self.define({"op": "insert", "src": src, "key": "k", "value": value})
+
+    @rule(
+        call=st.sampled_from(BAD_HANDLE_CALLS),
+        handle=st.sampled_from([h for h in BAD_SCALARS if h is not None]),
+        position=st.sampled_from([1, 2]),
+    )
+    def bad_handle(self, call: str, handle: Any, position: int) -> None:
+        op: dict[str, Any] = {"op": "bad_handle", "call": call, "handle": handle}
+        if call in ("intersect", "union"):
+            op["position"] = position
+        self.apply(op)
+
+    @rule(var=lists)
+    def items(self, var: int) -> None:
+        self.apply({"op": "items", "var": var})
+
+    @rule(data=st.data())
+    def build(self, data: st.DataObject) -> None:
+        """Rarely (most examples build only at the end); after it, mutations must fail."""
+        if rarely(data, 12, "build now"):
+            self.apply({"op": "build"})
+
+    def finish(self) -> None:
+        if not self.alists.built:
+            self.apply({"op": "build"})
+
+
+# --- Interval map -------------------------------------------------------------------------------
+
+
+class IntervalsMachine(ProgramMachine):
+    """Records mostly in order (jumps back, duplicates, rare conflicts, bad values), builds once
+    enough records are in, then looks up recorded indices, gaps, edges and the outside."""
+
+    structure: Structure = "intervals"
+
+    def _session(self) -> Session:
+        return IntervalSession(self.impl)
+
+    @property
+    def maps(self) -> IntervalSession:
+        assert isinstance(self.session, IntervalSession)
+        return self.session
+
+    @property
+    def built(self) -> bool:
+        return self.maps.model_map is not None
+
+    @initialize(scopes=st.integers(1, 4))
+    def plan(self, scopes: int) -> None:
+        self.scopes, self.last = scopes, 0
+
+    # No preconditions: a rule that does not apply in this phase does nothing, so that deleting
+    # a step while shrinking never changes which rules the rest of the example may choose.
+
+    @rule(data=st.data())
+    def record(self, data: st.DataObject) -> None:
+        """Mostly the next index; sometimes back, anywhere, or again (rarely a conflict).
+        After ``build`` the same rule checks that recording is refused."""
+        recorded = self.maps.records
+        how = data.draw(st.sampled_from(["next", "next", "next", "back", "anywhere", "again"]))
+        scope = data.draw(st.integers(0, self.scopes - 1), label="scope")
+        if how == "again" and recorded:
+            index, scope = data.draw(st.sampled_from(recorded), label="record again")
+            if rarely(data, 25, "conflict"):
+                scope += 1  # the same index with another scope: build() must refuse
+        elif how == "back":
+            index = max(0, self.last - data.draw(st.integers(1, 8), label="back"))
+        elif how == "anywhere":
+            index = data.draw(st.integers(0, 2**32 - 1) | st.integers(0, 200), label="index")
+        else:
+            index = min(2**32 - 1, self.last + data.draw(st.integers(1, 4), label="step"))
+        self.last = index
+        self.apply({"op": "record", "index": index, "scope": scope})
+
+    @rule(data=st.data())
+    def bad_record(self, data: st.DataObject) -> None:
+        bad = st.sampled_from([*BAD_SCALARS, 2**32, -1])
+        good = st.integers(0, 5)
+        index, scope = data.draw(st.sampled_from([(bad, good), (good, bad), (bad, bad)]))
+        self.apply({"op": "record", "index": data.draw(index), "scope": data.draw(scope)})
+
+    @rule(data=st.data())
+    def build(self, data: st.DataObject) -> None:
+        """Now and then, so that records pile up first; a second build must be refused."""
+        if rarely(data, 4, "build now"):
+            self.apply({"op": "build"})
+
+    @rule(data=st.data())
+    def lookup(self, data: st.DataObject) -> None:
+        if not self.built:
+            return
+        recorded = sorted({i for i, _ in self.maps.records})
+        if recorded and not rarely(data, 5, "far"):
+            index = data.draw(st.sampled_from(recorded)) + data.draw(st.integers(-2, 2))
+        else:
+            index = data.draw(st.integers(-2, 2**32 + 2) | st.sampled_from(BAD_SCALARS))
+        self.apply({"op": "lookup", "index": index})
+
+    @rule()
+    def intervals(self) -> None:
+        if self.built:
+            self.apply({"op": "intervals"})
+
+    def finish(self) -> None:
+        if not self.built:
+            self.apply({"op": "build"})  # every example ends with a map (or a conflict)
+
+
+MACHINES: dict[Structure, type[ProgramMachine]] = {
+    "alist": AlistMachine,
+    "intervals": IntervalsMachine,
+}
+
+
+def machine_for(
+    structure: Structure, impl: Implementation, stats: Stats | None = None
+) -> type[ProgramMachine]:
+    """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
+    base = MACHINES[structure]
+    name = f"{base.__name__}[{getattr(impl, '__name__', 'impl')}]"
+    return type(name, (base,), {"impl": impl, "stats": stats})
+
+
+def alist_machine(impl: Implementation) -> type[ProgramMachine]:
+    return machine_for("alist", impl)
+
+
+def intervals_machine(impl: Implementation) -> type[ProgramMachine]:
+    return machine_for("intervals", impl)
+
+
+# --- Driving a machine for a time budget --------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one engine run found: a violation with its (shrunk) program, or nothing."""
+
+    structure: Structure
+    stats: Stats
+    seconds: float
+    found: ViolationFound | None = None
+
+
+def run(
+    structure: Structure,
+    impl: Implementation,
+    budget: float,
+    seed_value: int | None = None,
+    profile_settings: settings | None = None,
+    stats: Stats | None = None,
+    batch: int = 10,
+    on_batch: Callable[[Stats, float], object] | None = None,
+) -> Outcome:
+    """Run batches of examples until ``budget`` seconds pass or a violation is found.
+
+    Each batch gets its own seed, derived from ``seed_value`` when given, so a run is
+    reproducible batch by batch. The first failing example's program is shrunk as a program
+    (``arenacheck.shrink``): far faster than replaying the machine for every candidate.
+    """
+    stats = stats if stats is not None else Stats()
+    machine = machine_for(structure, impl, stats)
+    base = profile_settings or profile()
+    started = time.monotonic()
+    number = 0
+    while True:
+        test_settings = settings(
+            base,
+            max_examples=batch,
+            database=None,
+            verbosity=Verbosity.quiet,
+            report_multiple_bugs=False,
+            phases=[Phase.explicit, Phase.generate],  # shrinking is done on the program
+        )
+        test = get_state_machine_test(machine, settings=test_settings)
+        if seed_value is not None:
+            test = seed(seed_value * 1_000_003 + number)(test)
+        try:
+            test()
+        except (ViolationFound, Flaky) as error:
+            found = _violation_in(error)
+            if found is None or found.program is None:
+                raise
+            program, verdict = shrink(found.program, impl)
+            assert verdict.violation is not None
+            found = ViolationFound(verdict.violation, program)
+            return Outcome(structure, stats, time.monotonic() - started, found)
+        number += 1
+        if on_batch is not None:
+            on_batch(stats, time.monotonic() - started)
+        if time.monotonic() - started >= budget:
+            return Outcome(structure, stats, time.monotonic() - started)
+
+
+def _violation_in(error: BaseException) -> ViolationFound | None:
+    if isinstance(error, ViolationFound):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        found = _violation_in(inner)
+        if found is not None:
+            return found
+    return None

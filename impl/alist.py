@@ -1,0 +1,330 @@
+"""Arena association lists (SPEC §2): the optimized implementation.
+
+Layout, after the Rust original: a list is a chain of immutable *cells*, each holding a key, a
+value and the index of the next cell, and a handle is the index of the list's head cell. Chains
+run from the **largest** key down, so adding a key above every key of a list (the common case:
+predicate ids grow in visiting order) is one new cell pointing at the old head, and any two lists
+that grew from a common ancestor share that ancestor's cells as their tail.
+
+The cells of one builder live in three flat columns (parallel sequences indexed by cell), never
+in per-cell objects: ``next`` is an ``array('i')``; keys and values each start in the most compact
+form that holds them (nothing at all while every value is ``None``, then ``array('q')`` while every
+item is a machine int) and are widened to a ``list`` once, the first time an item does not fit.
+
+Every algorithm is a loop: a walk down a chain collects what must be copied into a scratch list,
+and the new cells are then built bottom-up, popping the scratch list. Callbacks and key
+comparisons (the only code that can raise) all run before the first cell is allocated, so a
+failed operation leaves no trace.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
+from arenacheck.errors import BuilderFinished, InvalidHandle, ReentrantCall
+
+EMPTY = None
+
+Handle: TypeAlias = int | None
+Column: TypeAlias = "array[int] | list[Any] | None"
+
+_END = -1  # the ``next`` of a list's last cell
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def grown(column: Column, items: Sequence[Any], size: int) -> Column:
+    """``column`` (holding ``size`` items) with ``items`` appended, widened first if needed.
+
+    ``None`` stands for a column of ``size`` Nones; an ``array('q')`` holds machine ints (not
+    bools); anything else makes the column a ``list``, once.
+    """
+    if column is None:
+        if all(item is None for item in items):
+            return None
+        column = array("q") if size == 0 else [None] * size
+    if type(column) is array and not all(
+        type(item) is int and _INT64[0] <= item <= _INT64[1] for item in items
+    ):
+        column = list(column)
+    column.extend(items)
+    return column
+
+
+class _Cells:
+    """Read access to an arena of cells; shared by the builder and the storage."""
+
+    def __init__(self) -> None:
+        self._keys: array[int] | list[Any] = array("q")
+        self._values: Column = None
+        self._next: array[int] = array("i")
+
+    @property
+    def cell_count(self) -> int:
+        """Cells allocated so far in this arena."""
+        return len(self._next)
+
+    def _head(self, h: object) -> int:
+        """The head cell of ``h`` (``_END`` for ``EMPTY``); ``InvalidHandle`` for anything else."""
+        if h is None:
+            return _END
+        if type(h) is int and 0 <= h < len(self._next):
+            return h
+        raise InvalidHandle(h)
+
+    def _value(self, cell: int) -> Any:
+        values = self._values
+        return None if values is None else values[cell]
+
+    def items_reverse(self, h: Handle) -> list[tuple[Any, Any]]:
+        """Entries in descending key order: the chain's own order."""
+        cell = self._head(h)
+        keys, values, nxt = self._keys, self._values, self._next
+        out: list[tuple[Any, Any]] = []
+        while cell >= 0:
+            out.append((keys[cell], None if values is None else values[cell]))
+            cell = nxt[cell]
+        return out
+
+    def items(self, h: Handle) -> list[tuple[Any, Any]]:
+        """Entries in ascending key order."""
+        out = self.items_reverse(h)
+        out.reverse()
+        return out
+
+    def keys(self, h: Handle) -> list[Any]:
+        return [k for k, _ in self.items(h)]
+
+    def length(self, h: Handle) -> int:
+        cell = self._head(h)
+        nxt = self._next
+        n = 0
+        while cell >= 0:
+            n += 1
+            cell = nxt[cell]
+        return n
+
+    def get(self, h: Handle, key: Any, default: Any = None) -> Any:
+        """The value of ``key`` in ``h``; linear, walking down from the largest key."""
+        cell = self._head(h)
+        keys, nxt = self._keys, self._next
+        while cell >= 0:
+            k = keys[cell]
+            if k == key:
+                return self._value(cell)
+            if k < key:
+                return default
+            cell = nxt[cell]
+        return default
+
+    def contains(self, h: Handle, key: Any) -> bool:
+        missing = object()
+        return self.get(h, key, missing) is not missing
+
+
+class ListStorage(_Cells):
+    """The read-only arena that ``ListBuilder.build()`` hands over."""
+
+    def __init__(self, keys: array[int] | list[Any], values: Column, nxt: array[int]) -> None:
+        super().__init__()
+        self._keys, self._values, self._next = keys, values, nxt
+
+
+class ListBuilder(_Cells):
+    """Owns one arena; every mutating operation returns a handle and never changes a cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._finished = False
+        self._busy = False  # True while a user callback runs
+
+    def _head(self, h: object) -> int:
+        if self._busy:
+            raise ReentrantCall()
+        return super()._head(h)
+
+    def _mutating(self) -> None:
+        if self._busy:
+            raise ReentrantCall()
+        if self._finished:
+            raise BuilderFinished("ListBuilder")
+
+    def _cell(self, key: Any, value: Any, nxt: int) -> int:
+        """Allocate one cell; ``next`` first, so a full arena fails before anything changes."""
+        cell = len(self._next)
+        self._next.append(nxt)
+        # The common cases append in place, without a call; ``grown`` handles every other.
+        keys, values = self._keys, self._values
+        if type(keys) is list or (type(key) is int and _INT64[0] <= key <= _INT64[1]):
+            keys.append(key)
+        else:
+            self._keys = grown(keys, (key,), cell)  # type: ignore[assignment]
+        if type(values) is list or (
+            values is not None and type(value) is int and _INT64[0] <= value <= _INT64[1]
+        ):
+            values.append(value)
+        elif values is not None or value is not None:
+            self._values = grown(values, (value,), cell)
+        return cell
+
+    # Insertion: copy every cell above the key, then one new cell for it.
+
+    def entry(self, h: Handle, key: Any) -> Entry:
+        self._mutating()
+        self._head(h)
+        return Entry(self, h, key)
+
+    def insert(self, h: Handle, key: Any, value: Any = None) -> Handle:
+        """``entry(h, key).or_insert(value)`` without the entry object: the hot path."""
+        return self._put(h, key, value, None, replace=False)
+
+    def _put(
+        self, h: Handle, key: Any, value: Any, make: Callable[[], Any] | None, replace: bool
+    ) -> Handle:
+        """Insert or replace ``key``; ``make`` (an ``or_insert_with`` fn) makes the value."""
+        self._mutating()
+        cell = self._head(h)
+        keys, nxt = self._keys, self._next
+        above: list[int] = []  # the cells with greater keys, top down: they must be copied
+        while cell >= 0 and key < keys[cell]:
+            above.append(cell)
+            cell = nxt[cell]
+        present = cell >= 0 and keys[cell] == key
+        if present and not replace:
+            return h
+        if make is not None:
+            self._busy = True
+            try:
+                value = make()
+            finally:
+                self._busy = False
+        if present:
+            if self._same(self._value(cell), value):
+                return h
+            cell = nxt[cell]
+        if not above:
+            return self._cell(key, value, cell)  # above every key: one cell, O(1)
+        return self._rebuild(above, key, value, cell)
+
+    def _rebuild(self, above: list[int], key: Any, value: Any, tail: int) -> int:
+        """One cell for ``key`` on ``tail``, then copies of the cells ``above`` it, bottom-up.
+
+        The copies are consecutive cells, each pointing at the one before it, and their keys
+        and values come from the columns themselves (so they fit without a check): they are
+        appended column by column in bulk rather than cell by cell.
+        """
+        first = self._cell(key, value, tail)
+        above.reverse()
+        self._next.extend(range(first, first + len(above)))
+        keys, values = self._keys, self._values
+        keys.extend([keys[c] for c in above])
+        if values is not None:
+            values.extend([values[c] for c in above])
+        return first + len(above)
+
+    # Merges: zip both chains from the top into scratch lists, then build cells bottom-up.
+
+    def intersect_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
+        return self._merge(h1, h2, combine, union=False)
+
+    def union_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
+        return self._merge(h1, h2, combine, union=True)
+
+    def intersect(self, h1: Handle, h2: Handle) -> Handle:
+        return self._merge(h1, h2, None, union=False)
+
+    def union(self, h1: Handle, h2: Handle) -> Handle:
+        return self._merge(h1, h2, None, union=True)
+
+    def _merge(
+        self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any] | None, union: bool
+    ) -> Handle:
+        self._mutating()
+        c1, c2 = self._head(h1), self._head(h2)
+        if c1 < 0 or c2 < 0:
+            if not union:
+                return EMPTY
+            return h1 if c2 < 0 else h2
+        keys, nxt = self._keys, self._next
+        out_keys: list[Any] = []
+        out_values: list[Any] = []
+        reusable: list[int] = []  # a cell holding this entry's key and value, or _END
+        self._busy = True
+        try:
+            while c1 >= 0 and c2 >= 0:
+                if c1 == c2 and combine is None:
+                    break  # a common tail: set forms share it whole
+                k1, k2 = keys[c1], keys[c2]
+                if k2 < k1:
+                    if union:
+                        out_keys.append(k1)
+                        out_values.append(self._value(c1))
+                        reusable.append(c1)
+                    c1 = nxt[c1]
+                elif k1 < k2:
+                    if union:
+                        out_keys.append(k2)
+                        out_values.append(self._value(c2))
+                        reusable.append(c2)
+                    c2 = nxt[c2]
+                else:
+                    v1 = self._value(c1)
+                    v = v1 if combine is None else combine(v1, self._value(c2))
+                    out_keys.append(k1)
+                    out_values.append(v)
+                    reusable.append(self._holding(c1, v, c2))
+                    c1, c2 = nxt[c1], nxt[c2]
+        finally:
+            self._busy = False
+        if c1 == c2:
+            tail = c1  # a tail both inputs share (or both ran out)
+        elif union:
+            tail = c1 if c1 >= 0 else c2  # the rest of one input: keys below both minimums
+        else:
+            tail = _END
+        # Build bottom-up; a cell whose entry and rest already match is shared, not copied.
+        while out_keys:
+            cell = reusable.pop()
+            key, value = out_keys.pop(), out_values.pop()
+            if cell >= 0 and nxt[cell] == tail:
+                tail = cell
+            else:
+                tail = self._cell(key, value, tail)
+        return EMPTY if tail < 0 else tail
+
+    def _holding(self, c1: int, value: Any, c2: int) -> int:
+        """Which of two cells with this key already holds ``value`` (``_END`` if neither)."""
+        for cell in (c1, c2):
+            if self._same(self._value(cell), value):
+                return cell
+        return _END
+
+    @staticmethod
+    def _same(stored: Any, value: Any) -> bool:
+        """Values are compared by equality (SPEC: ``replace`` with an equal value is a no-op)."""
+        return stored is value or bool(stored == value)
+
+    def build(self) -> ListStorage:
+        """Finish the builder and hand its cells to a read-only storage."""
+        self._mutating()
+        self._finished = True
+        return ListStorage(self._keys, self._values, self._next)
+
+
+class Entry:
+    """A key's place in a list, as in a hash map's entry API."""
+
+    __slots__ = ("_builder", "_h", "_key")
+
+    def __init__(self, builder: ListBuilder, h: Handle, key: Any) -> None:
+        self._builder, self._h, self._key = builder, h, key
+
+    def or_insert(self, value: Any) -> Handle:
+        return self._builder._put(self._h, self._key, value, None, replace=False)
+
+    def or_insert_with(self, fn: Callable[[], Any]) -> Handle:
+        return self._builder._put(self._h, self._key, None, fn, replace=False)
+
+    def replace(self, value: Any) -> Handle:
+        return self._builder._put(self._h, self._key, value, None, replace=True)

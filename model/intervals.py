@@ -1,0 +1,101 @@
+"""Reference model of the scopes-by-expression interval map (SPEC §3): the executable spec.
+
+Records are kept as given; ``build()`` turns them into a dict, and every read is answered from
+that dict by the lookup law itself, with no ranges and no search structure. ``intervals()``
+coalesces the dict in the most direct way, so the runner can hold an implementation's ranges to it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from arenacheck.errors import BuilderFinished, ConflictingRecord
+
+DOMAIN = 2**32
+
+
+def in_domain(value: object) -> bool:
+    """True for an ``int`` (not a ``bool``) in ``[0, 2**32)``."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < DOMAIN
+
+
+def check_u32(name: str, value: object) -> int:
+    """``value`` if it may be recorded, else the ``TypeError`` or ``ValueError`` of SPEC §3.2."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, not {value!r}")
+    if not 0 <= value < DOMAIN:
+        raise ValueError(f"{name} {value!r} is outside [0, 2**32)")
+    return int(value)
+
+
+class IntervalMap:
+    """Node index -> scope, answered by the lookup law over the recorded pairs."""
+
+    def __init__(self, scopes: dict[int, int]) -> None:
+        self._scopes = scopes
+        self._indices = sorted(scopes)
+
+    def get(self, index: object, default: Any = None) -> Any:
+        if not in_domain(index):
+            return default
+        assert isinstance(index, int)
+        if index in self._scopes:
+            return self._scopes[index]
+        # p: the greatest recorded index below, q: the least above (SPEC §3.1 law 2).
+        position = bisect_left(self._indices, index)
+        if 0 < position < len(self._indices):
+            p, q = self._indices[position - 1], self._indices[position]
+            if self._scopes[p] == self._scopes[q]:
+                return self._scopes[p]
+        return default
+
+    def __getitem__(self, index: object) -> int:
+        missing = object()
+        scope = self.get(index, missing)
+        if scope is missing:
+            raise KeyError(index)
+        assert isinstance(scope, int)
+        return scope
+
+    def __contains__(self, index: object) -> bool:
+        missing = object()
+        return self.get(index, missing) is not missing
+
+    def __len__(self) -> int:
+        return len(self.intervals())
+
+    def intervals(self) -> list[tuple[int, int, int]]:
+        ranges: list[tuple[int, int, int]] = []
+        for index, scope in sorted(self._scopes.items()):
+            if ranges and ranges[-1][2] == scope:
+                ranges[-1] = (ranges[-1][0], index, scope)
+            else:
+                ranges.append((index, index, scope))
+        return ranges
+
+
+class IntervalMapBuilder:
+    """Collects ``(index, scope)`` records in any order; ``build()`` checks them once."""
+
+    def __init__(self) -> None:
+        self._records: list[tuple[int, int]] = []
+        self._finished = False
+
+    def record(self, index: int, scope: int) -> None:
+        if self._finished:
+            raise BuilderFinished("IntervalMapBuilder")
+        self._records.append((check_u32("index", index), check_u32("scope", scope)))
+
+    def build(self) -> IntervalMap:
+        if self._finished:
+            raise BuilderFinished("IntervalMapBuilder")
+        scopes_of: dict[int, set[int]] = {}
+        for index, scope in self._records:
+            scopes_of.setdefault(index, set()).add(scope)
+        conflicts = sorted(i for i, scopes in scopes_of.items() if len(scopes) > 1)
+        if conflicts:
+            first, second = sorted(scopes_of[conflicts[0]])[:2]
+            raise ConflictingRecord(conflicts[0], first, second)
+        self._finished = True
+        return IntervalMap({index: scopes.pop() for index, scopes in scopes_of.items()})

@@ -1,0 +1,26 @@
+"""Insert returns a fresh copy of the whole new list instead of sharing the cells below the new
+key: every list reads right, only the allocation law (and memory) shows it."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+LAWS = {"allocation"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def _put(self, h: Any, key: Any, value: Any, make: Any, replace: bool) -> Any:
+        result = super()._put(h, key, value, make, replace)
+        if result == h:
+            return result
+        chain: list[int] = []
+        while result >= 0:
+            chain.append(result)
+            result = self._next[result]
+        top = -1
+        for cell in reversed(chain):  # the bug: the shared tail is copied too
+            top = self._cell(self._keys[cell], self._value(cell), top)
+        return top

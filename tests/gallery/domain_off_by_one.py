@@ -1,0 +1,18 @@
+"""``record`` checks ``index <= 2**32`` instead of ``< 2**32``: the index 2**32 gets past the
+check and fails later with the wrong error (an ``OverflowError`` from the record array)."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, ListBuilder
+
+STRUCTURE = "intervals"
+LAWS = {"bad input"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def record(self, index: Any, scope: Any) -> None:
+        if isinstance(index, int) and not isinstance(index, bool) and index == 2**32:
+            self._records.append(index << 32 | scope)  # the bug: 2**32 passes the check
+        super().record(index, scope)

@@ -1,0 +1,28 @@
+"""``get`` answers an index in the gap between two ranges with the scope of the range before it,
+instead of ``None`` (it checks the range's end only past the last range): visible only between
+records."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, ListBuilder
+
+STRUCTURE = "intervals"
+LAWS = {"lookup between records"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMap(impl.IntervalMap):
+    def get(self, index: Any, default: Any = None) -> Any:
+        found = super().get(index, default)
+        if found is default and isinstance(index, int) and not isinstance(index, bool):
+            r = impl.intervals.bisect_right(self._starts, index) - 1
+            if 0 <= r < len(self._starts) - 1:
+                return self._scopes[r]  # the bug: the gap after range r is not range r
+        return found
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def build(self) -> Any:
+        built = super().build()
+        return IntervalMap(built._starts, built._ends, built._scopes)

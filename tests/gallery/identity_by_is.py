@@ -1,0 +1,18 @@
+"""Values are compared with ``is`` instead of ``==``: ``replace`` with an equal value that is a
+different object (any int above 256 built at run time) makes a new list instead of returning
+the input."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+LAWS = {"identity on no-op"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    @staticmethod
+    def _same(stored: Any, value: Any) -> bool:
+        return stored is value  # the bug

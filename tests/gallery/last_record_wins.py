@@ -1,0 +1,23 @@
+"""An index recorded twice with different scopes keeps the later scope instead of making
+``build`` raise ``ConflictingRecord``."""
+
+from array import array
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, ListBuilder
+
+STRUCTURE = "intervals"
+LAWS = {"bad input"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def build(self) -> impl.IntervalMap:
+        if self._finished:
+            return super().build()
+        latest: dict[int, int] = {}
+        for record in self._records:  # the bug: no conflict check, the last scope wins
+            latest[record >> 32] = record & 0xFFFFFFFF
+        packed = array("Q", sorted(index << 32 | scope for index, scope in latest.items()))
+        self._records = packed
+        return super().build()

@@ -1,0 +1,18 @@
+"""``build`` forgets to mark the builder finished: a later ``record`` or ``build`` succeeds
+instead of raising ``BuilderFinished``."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, ListBuilder
+
+STRUCTURE = "intervals"
+LAWS = {"bad input"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def build(self) -> Any:
+        built = super().build()
+        self._finished = False  # the bug
+        return built

@@ -1,0 +1,17 @@
+"""Merges call ``combine(second, first)``: visible only with a non-commutative combine (or by
+watching the callback's arguments)."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+LAWS = {"contents", "callbacks"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def _merge(self, h1: Any, h2: Any, combine: Any, union: bool) -> Any:
+        swapped = None if combine is None else (lambda a, b: combine(b, a))
+        return super()._merge(h1, h2, swapped, union)

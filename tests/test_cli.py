@@ -1,0 +1,71 @@
+"""The command line: exit status 0 / 1 / 2, and one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arenacheck.cli import main
+
+GOOD = '{"program": "alist", "version": 1}\n{"op": "insert", "src": 0, "key": 1, "value": 2}\n'
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arenacheck", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_replay_clean_program(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p.jsonl").write_text(GOOD)
+    assert main(["replay", str(tmp_path)]) == 0
+    assert "ok (1 operations" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["replay", "nowhere.jsonl"], "no such file or directory"),
+        (["check", "--impl", "no.such.module"], "cannot import implementation 'no.such.module'"),
+        (["check", "--impl", "json"], "does not export"),
+        (["check", "--budget", "-3"], "the budget must be positive"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_program_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(GOOD + '{"op": "insert", "src": 7, "key": 1, "value": 2}\n')
+    result = run_cli("replay", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"arenacheck: error: {bad}:3: insert: variable 7 is not defined yet (defined: 0..1)"
+    )
+
+
+def test_check_seed_makes_runs_repeat(tmp_path: Path) -> None:
+    runs = [
+        run_cli(
+            "check",
+            "--structure",
+            "intervals",
+            "--budget",
+            "1",
+            "--seed",
+            "5",
+            "--out",
+            str(tmp_path),
+        )
+        for _ in range(2)
+    ]
+    assert all(r.returncode == 0 for r in runs)
+    assert "clean" in runs[0].stdout

@@ -1,0 +1,66 @@
+"""The interval-map implementation: compact ranges, bad input, the finished builder."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from arenacheck import BuilderFinished, ConflictingRecord
+from arenacheck.impl import IntervalMapBuilder
+from arenacheck.model import IntervalMapBuilder as ModelBuilder
+
+
+def test_ranges_coalesce_across_gaps() -> None:
+    ib = IntervalMapBuilder()
+    for index, scope in [(3, 0), (1, 0), (7, 0), (8, 1), (8, 1), (20, 0)]:
+        ib.record(index, scope)
+    m = ib.build()
+    assert m.intervals() == [(1, 7, 0), (8, 8, 1), (20, 20, 0)]
+    assert (m.get(5), m.get(9), m.get(21), m.get(-1), m.get(True)) == (0, None, None, None, None)
+    assert m[8] == 1 and 9 not in m
+    with pytest.raises(KeyError):
+        m[9]
+
+
+@pytest.mark.parametrize("bad", [-1, 2**32, True, "1", 1.0, None])
+def test_bad_records_raise_and_record_nothing(bad: object) -> None:
+    ib = IntervalMapBuilder()
+    with pytest.raises((TypeError, ValueError)):
+        ib.record(bad, 0)  # type: ignore[arg-type]
+    with pytest.raises((TypeError, ValueError)):
+        ib.record(0, bad)  # type: ignore[arg-type]
+    assert ib.build().intervals() == []
+
+
+def test_conflict_leaves_the_builder_open() -> None:
+    ib = IntervalMapBuilder()
+    ib.record(5, 1)
+    ib.record(5, 2)
+    with pytest.raises(ConflictingRecord) as raised:
+        ib.build()
+    assert raised.value.index == 5 and raised.value.scopes == (1, 2)
+    with pytest.raises(ConflictingRecord):
+        ib.build()
+
+
+def test_finished_builder_refuses() -> None:
+    ib = IntervalMapBuilder()
+    ib.build()
+    with pytest.raises(BuilderFinished):
+        ib.record(1, 1)
+    with pytest.raises(BuilderFinished):
+        ib.build()
+
+
+def test_agrees_with_the_model_on_mostly_sorted_input() -> None:
+    rng = random.Random(7)
+    impl, model = IntervalMapBuilder(), ModelBuilder()
+    index = 0
+    for _ in range(5000):
+        index = max(0, index + rng.choice([1, 1, 2, 3, -4]))  # mostly sorted, sometimes back
+        impl.record(index, index // 37)
+        model.record(index, index // 37)
+    m, expected = impl.build(), model.build()
+    assert m.intervals() == expected.intervals()
+    assert all(m.get(i) == expected.get(i) for i in range(-2, index + 3))
