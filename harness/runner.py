@@ -407,7 +407,10 @@ class AlistSession(Session):
 
     def _insert(self, op: Op, call: Callable[..., Any]) -> None:
         src, key = self.var(op["src"]), op["key"]
-        cells = lambda items: model_alist.insert_cells(src.items, key)  # noqa: E731
+
+        def cells(result: list[tuple[Any, Any]]) -> int:
+            return model_alist.insert_cells(src.items, key)
+
         self.vars.append(self._produce([src], call, cells, exact=True))
 
     def _op_extend(self, op: Op) -> None:
