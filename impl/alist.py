@@ -256,25 +256,22 @@ class ListBuilder(_Cells):
                 if c1 == c2 and combine is None:
                     break  # a common tail: set forms share it whole
                 k1, k2 = keys[c1], keys[c2]
-                if k2 < k1:
-                    if union:
-                        out_keys.append(k1)
-                        out_values.append(self._value(c1))
-                        reusable.append(c1)
-                    c1 = nxt[c1]
-                elif k1 < k2:
-                    if union:
-                        out_keys.append(k2)
-                        out_values.append(self._value(c2))
-                        reusable.append(c2)
-                    c2 = nxt[c2]
-                else:
+                if k2 < k1:  # the greater key is in the first list only
+                    only, c1 = c1, nxt[c1]
+                elif k1 < k2:  # ... in the second list only
+                    only, c2 = c2, nxt[c2]
+                else:  # in both
                     v1 = self._value(c1)
                     v = v1 if combine is None else combine(v1, self._value(c2))
                     out_keys.append(k1)
                     out_values.append(v)
                     reusable.append(self._holding(c1, v, c2))
                     c1, c2 = nxt[c1], nxt[c2]
+                    continue
+                if union:
+                    out_keys.append(keys[only])
+                    out_values.append(self._value(only))
+                    reusable.append(only)
         finally:
             self._busy = False
         if c1 == c2:
