@@ -148,7 +148,7 @@ class ListBuilder(_Lists):
     def insert(self, h: Handle, key: Any, value: Any = None) -> Handle:
         return self.entry(h, key).or_insert(value)
 
-    def _put(self, h: Handle, key: Any, value: Callable[[], Any], replace: bool) -> Handle:
+    def _put(self, h: Handle, key: Any, make: Callable[[], Any], replace: bool) -> Handle:
         self._mutating()
         entries = self._entries(h)
         where = bisect_left(entries, key, key=_key)  # a foreign key raises TypeError here
@@ -156,7 +156,7 @@ class ListBuilder(_Lists):
         if present and not replace:
             return h
         with self._callback():
-            new_value = value()
+            new_value = make()
         if present and entries[where][1] == new_value:
             return h
         below, above = entries[:where], entries[where + 1 if present else where :]
