@@ -109,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ProgramError, ImplementationLoadError) as err:
         print(f"arenacheck: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # e.g. an --out directory that cannot be written
+        print(f"arenacheck: error: {err.strerror or err}: {err.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("arenacheck: interrupted", file=sys.stderr)
         return 130

@@ -125,7 +125,7 @@ def _dumps(op: Op) -> str:
 
 
 def _short(value: Any, limit: int = 400) -> str:
-    text = repr(value)
+    text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 20] + f"... ({len(text)} chars)"
 
 
@@ -192,8 +192,8 @@ class Session:
     def __init__(self, impl: Implementation) -> None:
         self.impl = impl
         self.stats = Stats(programs=1)
-        self._line = 0
-        self._op: Op = {}
+        self._line = 1  # until the first operation: the header, which makes the builder
+        self._op: Op = {"op": "(new builder)"}
 
     def apply(self, op: Op, line: int) -> None:
         """Apply one operation; raise ``ViolationFound`` on the first broken law."""
@@ -285,7 +285,7 @@ class AlistSession(Session):
     def __init__(self, impl: Implementation) -> None:
         super().__init__(impl)
         self.model_builder = model_alist.ListBuilder()
-        self.impl_builder = impl.ListBuilder()
+        self.impl_builder = self.must(impl.ListBuilder)
         self.model_reader: Any = self.model_builder
         self.impl_reader: Any = self.impl_builder
         self.built = False
@@ -553,7 +553,7 @@ class IntervalSession(Session):
     def __init__(self, impl: Implementation) -> None:
         super().__init__(impl)
         self.model_builder = model_intervals.IntervalMapBuilder()
-        self.impl_builder = impl.IntervalMapBuilder()
+        self.impl_builder = self.must(impl.IntervalMapBuilder)
         self.model_map: model_intervals.IntervalMap | None = None
         self.impl_map: Any = None
         self.records: list[tuple[int, int]] = []
@@ -715,11 +715,13 @@ SESSIONS: dict[Structure, type[Session]] = {"alist": AlistSession, "intervals": 
 
 def run_program(program: Program, impl: Implementation) -> Verdict:
     """Run a whole program; the verdict holds the first violation, if any."""
-    session = SESSIONS[program.structure](impl)
+    stats = Stats(programs=1)
     try:
+        session = SESSIONS[program.structure](impl)
+        stats = session.stats
         for op, line in zip(program.ops, program.lines, strict=True):
             session.apply(op, line)
         session.end(program.lines[-1] if program.lines else 1)
     except ViolationFound as found:
-        return Verdict(program, found.violation, session.stats)
-    return Verdict(program, None, session.stats)
+        return Verdict(program, found.violation, stats)
+    return Verdict(program, None, stats)

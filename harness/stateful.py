@@ -104,7 +104,11 @@ class ProgramMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.session: Session = self._session()
+        try:
+            self.session: Session = self._session()
+        except ViolationFound as found:  # the implementation could not even make a builder
+            found.program = Program(self.structure, [])
+            raise
         self.ops: list[Op] = []
         self.failed = False
 

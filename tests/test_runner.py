@@ -149,3 +149,13 @@ def test_intervals_program_checks_every_probe() -> None:
         laws.CONTENTS,
     ]:
         assert verdict.stats.checks[law] > 0, law
+
+
+def test_a_builder_that_cannot_be_made_is_a_violation_not_a_crash() -> None:
+    class Broken:
+        def __init__(self) -> None:
+            raise MemoryError("no arena today")
+
+    verdict = run_program(alist({"op": "items", "var": 0}), with_builder(Broken))
+    assert verdict.violation is not None
+    assert (verdict.violation.line, verdict.violation.law) == (1, laws.UNEXPECTED_ERROR)
