@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := model impl harness tests bench
+SOURCES := model impl harness tests bench fuzz
 
 .PHONY: check test lint format clean bench-columns
 

@@ -89,6 +89,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check)
 
+    fuzz = sub.add_parser("fuzz", help="coverage-guided fuzzing of the implementation (atheris)")
+    fuzz.add_argument("--impl", default=DEFAULT_IMPL, metavar="MODULE")
+    fuzz.add_argument("--structure", choices=[*STRUCTURES, "all"], default="all")
+    fuzz.add_argument(
+        "--time",
+        type=_budget,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for the whole run (default: 60)",
+    )
+    fuzz.add_argument("--jobs", type=int, default=1, metavar="N", help="processes per target")
+    fuzz.add_argument(
+        "--corpus",
+        default="fuzz/corpus",
+        metavar="DIR",
+        help="corpus directory, one subdirectory per target (kept between runs)",
+    )
+    fuzz.add_argument("--out", default=DEFAULT_OUT, metavar="DIR")
+    fuzz.add_argument(
+        "libfuzzer", nargs="*", metavar="-- LIBFUZZER_ARGS", help="passed to every target process"
+    )
+    fuzz.set_defaults(func=cmd_fuzz)
+
     replay = sub.add_parser("replay", help="re-run program files and print the verdicts")
     replay.add_argument(
         "files",
@@ -187,6 +210,62 @@ def write_failure(program: Program, law: str, out: Path) -> Path:
     digest = hashlib.sha256(program.dumps().encode()).hexdigest()[:10]
     slug = law.replace(" ", "-")
     return program.write(out / f"{program.structure}-{slug}-{digest}.jsonl")
+
+
+# --- fuzz ---------------------------------------------------------------------------------------
+
+
+def _show_fuzz(display: Any, task: Any, progress: Any, elapsed: float) -> None:
+    display.show(task, elapsed, progress.describe())
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from arenacheck.display import Display
+    from arenacheck.fuzzjobs import fuzz
+
+    try:
+        import atheris  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise UsageError("fuzzing needs atheris: pip install 'arenacheck[fuzz]'") from None
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
+    load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
+    total = sum(SHARES[s] for s in structures)
+    outcomes = []
+    with Display(args.time) as display:
+        for structure in structures:
+            share = args.time * SHARES[structure] / total
+            task = display.task(f"fuzz · {structure}", share)
+            outcome = fuzz(
+                structure,
+                share,
+                args.jobs,
+                Path(args.corpus) / structure,
+                Path(args.out),
+                args.impl,
+                args.libfuzzer,
+                partial(_show_fuzz, display, task),
+            )
+            display.show(task, share, outcome.progress.describe())
+            outcomes.append(outcome)
+            if outcome.failed:
+                break
+    print(f"arenacheck fuzz --impl {args.impl}")
+    status = 0
+    for outcome in outcomes:
+        verdict = "VIOLATION" if outcome.failed else "clean"
+        print(
+            f"  {outcome.structure:<9} {verdict:<9} {outcome.progress.describe()} "
+            f"in {outcome.seconds:.1f} s"
+        )
+        if outcome.failed:
+            status = 1
+            for path in outcome.programs:
+                print(f"  program: {path}  (arenacheck replay {path} --impl {args.impl})")
+            if not outcome.programs:
+                print("  a target process failed without a program file: see its output above")
+    return status
 
 
 # --- replay -------------------------------------------------------------------------------------

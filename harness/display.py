@@ -45,7 +45,10 @@ class Display:
         return self._progress.add_task(description, total=seconds, counts="starting")
 
     def update(self, task: TaskID, stats: Stats, elapsed: float) -> None:
-        self._progress.update(task, completed=elapsed, counts=_counts(stats))
+        self.show(task, elapsed, _counts(stats))
+
+    def show(self, task: TaskID, elapsed: float, text: str) -> None:
+        self._progress.update(task, completed=elapsed, counts=text)
 
     def finish(self, task: TaskID, stats: Stats, violation: bool) -> None:
         total = self._progress.tasks[task].total or 0

@@ -171,8 +171,12 @@ class Program:
 
     @property
     def version(self) -> int:
-        """The lowest version whose language holds every operation."""
-        return 1 if all(_fits(self.structure, op, 1) for op in self.ops) else 2
+        """The lowest version whose language holds the program."""
+        try:
+            validate(self, version=1)
+        except ProgramError:
+            return 2
+        return 1
 
     def dumps(self) -> str:
         header = {"program": self.structure, "version": self.version}
@@ -217,10 +221,6 @@ def _complaint(structure: Structure, op: Op, version: int, defined: int) -> str 
     if name in ("intersect", "union") and "combine" not in op and version < 2:
         return f"{name}: missing field 'combine' (the set form needs a version-2 header)"
     return None
-
-
-def _fits(structure: Structure, op: Op, version: int) -> bool:
-    return _complaint(structure, op, version, defined=2**62) is None
 
 
 def validate(program: Program, version: int = 2, path: str | None = None) -> None:

@@ -1,0 +1,217 @@
+"""The fuzzing engine's half that needs no fuzzer: bytes become a program, one operation at a time.
+
+A coverage-guided fuzzer mutates byte strings; this module reads one as a stream of small
+choices and turns it, operation by operation, into a program of SPEC §4 that a runner session
+applies at once. Every byte string is a valid program: a choice of variable is taken among the
+lists that exist and did not fail (the session knows), a lookup before ``build`` is read as a
+record, and missing bytes read as zeros. So no input is wasted on a malformed program, and the
+program that breaks a law is exactly the operations applied so far.
+
+``one_input`` is what a fuzz target calls: it runs the bytes against an implementation and, on a
+violation, shrinks the program, writes it under ``$ARENACHECK_FAILURES`` (``arenacheck-failures``)
+and raises, so that libFuzzer records its crash file too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from arenacheck.program import BAD_HANDLE_CALLS, COMBINES_V1, Op, Program, Structure
+from arenacheck.runner import (
+    AlistSession,
+    Implementation,
+    IntervalSession,
+    Session,
+    Verdict,
+    ViolationFound,
+)
+
+MAX_OPS = 64
+LONG_RUN = 2000
+IMPL_ENV = "ARENACHECK_IMPL"
+FAILURES_ENV = "ARENACHECK_FAILURES"
+
+VALUES: list[Any] = [0, 1, -1, 2, 3, 257, 300, 10**6, -(2**62), 2**62, None]
+STEPS = [1, 1, 2, -1, 3, -5]
+COMBINES: list[str | None] = [None, *COMBINES_V1, "raise", "reenter"]
+BAD_VALUES: list[Any] = [-1, 2**32, True, False, "3", 1.5, None, -(2**40), 2**40]
+
+
+class Choices:
+    """A byte string read as choices; past its end every choice is 0."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.position = data, 0
+
+    @property
+    def left(self) -> bool:
+        return self.position < len(self.data)
+
+    def byte(self) -> int:
+        value = self.data[self.position] if self.position < len(self.data) else 0
+        self.position += 1
+        return value
+
+    def pick(self, options: list[Any]) -> Any:
+        return options[self.byte() % len(options)]
+
+
+# --- Alist programs -----------------------------------------------------------------------------
+
+
+def _alist_op(choices: Choices, session: AlistSession, ops: list[Op]) -> dict[str, Any]:
+    live = [i for i, var in enumerate(session.vars) if var is not None]
+
+    def var() -> int:
+        return int(choices.pick(live))
+
+    def key(of: int) -> Any:
+        present = [k for k, _ in session.contents(of) or [] if isinstance(k, int)]
+        raw = choices.byte()
+        if present and raw >= 192:
+            return present[raw % len(present)]
+        return raw - 8 if raw != 255 else 2**63 - 1
+
+    kind = choices.byte() % 12
+    if kind == 0:
+        src = var()
+        return {"op": "insert", "src": src, "key": key(src), "value": choices.pick(VALUES[:-1])}
+    if kind == 1:
+        src = var()
+        return {"op": "insert", "src": src, "key": key(src)}
+    if kind == 2:
+        src = var()
+        return {"op": "replace", "src": src, "key": key(src), "value": choices.pick(VALUES[:-1])}
+    if kind == 3:
+        src = var()
+        fn = choices.pick(["value", "raise", "reenter"])
+        value = choices.pick(VALUES[:-1])
+        return {"op": "insert_with", "src": src, "key": key(src), "value": value, "fn": fn}
+    if kind in (4, 5):
+        op: dict[str, Any] = {"op": "intersect" if kind == 4 else "union", "a": var(), "b": var()}
+        combine = choices.pick(COMBINES)
+        if combine in ("add", "sub"):
+            combine = "left" if _overflow(session, op["a"], op["b"]) else combine
+        if combine is not None:
+            op["combine"] = combine
+        if combine == "raise":
+            op["after"] = choices.byte() % 4
+        return op
+    if kind == 6:
+        count = choices.byte()
+        long = count == 255 and not any(
+            op.get("count") == LONG_RUN for op in ops
+        )  # one long run a program, in order, from EMPTY: law 6 at a bounded cost
+        return {
+            "op": "extend",
+            "src": 0 if long else var(),
+            "start": choices.byte() - 128,
+            "step": 1 if long else choices.pick(STEPS),
+            "count": LONG_RUN if long else 1 + count % 16,
+            "value": choices.pick(VALUES),
+        }
+    if kind == 7:
+        of = var()
+        return {"op": "get", "var": of, "key": "k" if choices.byte() == 0 else key(of)}
+    if kind == 8:
+        return {"op": "items", "var": var()}
+    if kind == 9:
+        call = choices.pick(list(BAD_HANDLE_CALLS))
+        handle = choices.pick([h for h in BAD_VALUES if h is not None and h != 2**32])
+        bad: dict[str, Any] = {"op": "bad_handle", "call": call, "handle": handle}
+        if call in ("intersect", "union"):
+            bad["position"] = 1 + choices.byte() % 2
+        return bad
+    if kind == 10 and choices.byte() == 0 and not session.built:
+        return {"op": "build"}
+    src = var()
+    return {"op": "insert", "src": src, "key": "k", "value": choices.pick(VALUES[:-1])}
+
+
+def _overflow(session: AlistSession, a: int, b: int) -> bool:
+    biggest = [
+        max((abs(v) for _, v in session.contents(var) or [] if isinstance(v, int)), default=0)
+        for var in (a, b)
+    ]
+    return sum(biggest) >= 2**62
+
+
+# --- Interval programs --------------------------------------------------------------------------
+
+
+def _intervals_op(choices: Choices, session: IntervalSession, last: list[int]) -> dict[str, Any]:
+    built = session.model_map is not None
+    kind = choices.byte() % 8
+    recorded = [i for i, _ in session.records]
+    if built and kind < 4:
+        if kind == 3:
+            return {"op": "intervals"}
+        near = recorded[choices.byte() % len(recorded)] if recorded else 0
+        offset = choices.byte() % 7 - 3
+        index = choices.pick(BAD_VALUES) if offset == 3 else near + offset
+        return {"op": "lookup", "index": index}
+    if kind == 4:
+        return {"op": "build"}
+    if kind == 5:
+        return {"op": "record", "index": choices.pick(BAD_VALUES), "scope": choices.byte() % 4}
+    step = choices.byte()
+    if kind == 6 and recorded:
+        index = recorded[step % len(recorded)]  # again: a duplicate, or (rarely) a conflict
+        scope = dict(session.records)[index] + (1 if choices.byte() == 255 else 0)
+    else:
+        index = max(0, last[0] + step % 16 - 3)  # mostly forward, sometimes back
+        scope = choices.byte() % 4
+    last[0] = index
+    return {"op": "record", "index": min(index, 2**32 - 1), "scope": scope}
+
+
+# --- Running bytes ------------------------------------------------------------------------------
+
+
+def run_bytes(structure: Structure, data: bytes, impl: Implementation) -> Verdict:
+    """Decode ``data`` into a program while running it; the verdict holds that program."""
+    choices = Choices(data)
+    ops: list[Op] = []
+    session: Session = AlistSession(impl) if structure == "alist" else IntervalSession(impl)
+    last = [0]
+    try:
+        while choices.left and len(ops) < MAX_OPS:
+            if isinstance(session, AlistSession):
+                op = _alist_op(choices, session, ops)
+            else:
+                assert isinstance(session, IntervalSession)
+                op = _intervals_op(choices, session, last)
+            ops.append(op)
+            session.apply(op, len(ops) + 1)
+        if isinstance(session, IntervalSession) and session.model_map is None:
+            ops.append({"op": "build"})
+            session.apply(ops[-1], len(ops) + 1)
+        session.end(len(ops) + 1)
+    except ViolationFound as found:
+        return Verdict(Program(structure, ops), found.violation, session.stats)
+    return Verdict(Program(structure, ops), None, session.stats)
+
+
+def target_impl() -> Implementation:
+    """The implementation a fuzz target checks: ``$ARENACHECK_IMPL``, else the bundled one."""
+    from arenacheck.loader import load
+
+    return load(os.environ.get(IMPL_ENV) or "arenacheck.impl")
+
+
+def one_input(structure: Structure, data: bytes, impl: Implementation) -> None:
+    """A fuzz target's body: raise ``ViolationFound`` (after writing its shrunk program)."""
+    verdict = run_bytes(structure, data, impl)
+    if verdict.violation is None:
+        return
+    from arenacheck.cli import write_failure
+    from arenacheck.shrink import shrink
+
+    program, verdict = shrink(verdict.program, impl, budget=20.0)
+    assert verdict.violation is not None
+    out = Path(os.environ.get(FAILURES_ENV) or "arenacheck-failures")
+    path = write_failure(program, verdict.violation.law, out)
+    print(f"\narenacheck: violation; program written to {path}", flush=True)
+    raise ViolationFound(verdict.violation, program)
