@@ -4,21 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl harness tests bench fuzz
 
-.PHONY: check test lint format clean bench-columns
+.PHONY: check test lint format clean bench-columns seeds
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[fuzz]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-## check: verify the bundled implementation (ARGS="--budget 600" etc. to change the run)
+## check: verify the bundled implementation: stateful machines, then fuzzing (ARGS="--budget 600")
 check: $(VENV)/.installed
 	$(BIN)/arenacheck check $(ARGS)
 
@@ -44,3 +44,7 @@ clean:
 ## bench-columns: typed array columns against lists for the alist arena (docs/design.md)
 bench-columns: $(VENV)/.installed
 	$(BIN)/python bench/columns.py
+
+## seeds: regenerate fuzz/seeds/ from the regression corpus and stateful examples
+seeds: $(VENV)/.installed-test
+	$(BIN)/python fuzz/make_seeds.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -24,6 +25,8 @@ DEFAULT_IMPL = "arenacheck.impl"
 DEFAULT_OUT = "arenacheck-failures"
 #: How ``check --structure all`` shares its budget: alists have far more to explore.
 SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
+#: The part of ``check``'s budget that goes to fuzzing, when atheris is installed.
+FUZZ_SHARE = 1 / 4
 
 
 class UsageError(Exception):
@@ -154,11 +157,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from None
     total = sum(SHARES[s] for s in structures)
+    fuzzing = _atheris_available()
+    stateful_part = 1.0 - FUZZ_SHARE if fuzzing else 1.0
     started = time.monotonic()
     outcomes = []
+    fuzzed: list[Any] = []
     with Display(args.budget) as display:
         for structure in structures:
-            share = args.budget * SHARES[structure] / total
+            share = args.budget * stateful_part * SHARES[structure] / total
             stats = Stats()
             task = display.task(f"stateful · {structure}", share)
             outcome = stateful.run(
@@ -172,6 +178,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             display.finish(task, outcome.stats, outcome.found is not None)
             outcomes.append(outcome)
+        if fuzzing and not any(o.found for o in outcomes):
+            with tempfile.TemporaryDirectory() as corpus:
+                fuzzed = _fuzz_all(
+                    structures,
+                    args.budget * FUZZ_SHARE,
+                    1,
+                    Path(corpus),
+                    Path(args.out),
+                    args.impl,
+                    [],
+                    display,
+                )
     elapsed = time.monotonic() - started
     status = 0
     print(f"arenacheck check --impl {args.impl}")
@@ -183,10 +201,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"in {outcome.seconds:.1f} s"
         )
         print(line)
+    if not fuzzing:
+        print("  (no fuzz phase: atheris is not installed; pip install 'arenacheck[fuzz]')")
     for outcome in outcomes:
         if outcome.found is not None:
             status = 1
             _report(outcome.found, Path(args.out), args.impl)
+    status = max(status, _print_fuzz(fuzzed, args.impl))
     print(f"{'violation found' if status else 'clean'} in {elapsed:.1f} s")
     return status
 
@@ -215,57 +236,92 @@ def write_failure(program: Program, law: str, out: Path) -> Path:
 # --- fuzz ---------------------------------------------------------------------------------------
 
 
+def _atheris_available() -> bool:
+    try:
+        import atheris  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _show_fuzz(display: Any, task: Any, progress: Any, elapsed: float) -> None:
     display.show(task, elapsed, progress.describe())
 
 
-def cmd_fuzz(args: argparse.Namespace) -> int:
-    from arenacheck.display import Display
+def _fuzz_all(
+    structures: tuple[Structure, ...],
+    seconds: float,
+    jobs: int,
+    corpus: Path,
+    out: Path,
+    impl: str,
+    extra: list[str],
+    display: Any,
+) -> list[Any]:
+    """Fuzz each structure for its share of ``seconds``; stop after the first violation."""
     from arenacheck.fuzzjobs import fuzz
 
-    try:
-        import atheris  # type: ignore[import-untyped]  # noqa: F401
-    except ImportError:
-        raise UsageError("fuzzing needs atheris: pip install 'arenacheck[fuzz]'") from None
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
-    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
-    load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
     total = sum(SHARES[s] for s in structures)
     outcomes = []
-    with Display(args.time) as display:
-        for structure in structures:
-            share = args.time * SHARES[structure] / total
-            task = display.task(f"fuzz · {structure}", share)
-            outcome = fuzz(
-                structure,
-                share,
-                args.jobs,
-                Path(args.corpus) / structure,
-                Path(args.out),
-                args.impl,
-                args.libfuzzer,
-                partial(_show_fuzz, display, task),
-            )
-            display.show(task, share, outcome.progress.describe())
-            outcomes.append(outcome)
-            if outcome.failed:
-                break
-    print(f"arenacheck fuzz --impl {args.impl}")
+    for structure in structures:
+        share = seconds * SHARES[structure] / total
+        task = display.task(f"fuzz · {structure}", share)
+        outcome = fuzz(
+            structure,
+            share,
+            jobs,
+            corpus / structure,
+            out,
+            impl,
+            extra,
+            partial(_show_fuzz, display, task),
+        )
+        display.show(task, share, outcome.progress.describe())
+        outcomes.append(outcome)
+        if outcome.failed:
+            break
+    return outcomes
+
+
+def _print_fuzz(outcomes: list[Any], impl: str) -> int:
     status = 0
     for outcome in outcomes:
         verdict = "VIOLATION" if outcome.failed else "clean"
         print(
-            f"  {outcome.structure:<9} {verdict:<9} {outcome.progress.describe()} "
+            f"  {outcome.structure:<9} {verdict:<9} fuzz: {outcome.progress.describe()} "
             f"in {outcome.seconds:.1f} s"
         )
         if outcome.failed:
             status = 1
             for path in outcome.programs:
-                print(f"  program: {path}  (arenacheck replay {path} --impl {args.impl})")
+                print(f"  program: {path}  (arenacheck replay {path} --impl {impl})")
             if not outcome.programs:
                 print("  a target process failed without a program file: see its output above")
     return status
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from arenacheck.display import Display
+
+    if not _atheris_available():
+        raise UsageError("fuzzing needs atheris: pip install 'arenacheck[fuzz]'")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
+    load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
+    with Display(args.time) as display:
+        outcomes = _fuzz_all(
+            structures,
+            args.time,
+            args.jobs,
+            Path(args.corpus),
+            Path(args.out),
+            args.impl,
+            args.libfuzzer,
+            display,
+        )
+    print(f"arenacheck fuzz --impl {args.impl}")
+    return _print_fuzz(outcomes, args.impl)
 
 
 # --- replay -------------------------------------------------------------------------------------

@@ -154,8 +154,10 @@ def _intervals_op(choices: Choices, session: IntervalSession, last: list[int]) -
         return {"op": "lookup", "index": index}
     if kind == 4:
         return {"op": "build"}
-    if kind == 5:
-        return {"op": "record", "index": choices.pick(BAD_VALUES), "scope": choices.byte() % 4}
+    if kind == 5:  # a bad index, with a good scope (below 128) or a bad one
+        bad, raw = choices.pick(BAD_VALUES), choices.byte()
+        scope = raw % 4 if raw < 128 else BAD_VALUES[raw % len(BAD_VALUES)]
+        return {"op": "record", "index": bad, "scope": scope}
     step = choices.byte()
     if kind == 6 and recorded:
         index = recorded[step % len(recorded)]  # again: a duplicate, or (rarely) a conflict
@@ -215,3 +217,150 @@ def one_input(structure: Structure, data: bytes, impl: Implementation) -> None:
     path = write_failure(program, verdict.violation.law, out)
     print(f"\narenacheck: violation; program written to {path}", flush=True)
     raise ViolationFound(verdict.violation, program)
+
+
+# --- Seeds: programs encoded as the bytes that decode to them -----------------------------------
+
+
+def encode(program: Program) -> bytes:
+    """Bytes that decode (with ``run_bytes``) to ``program``, less the operations the byte
+    language cannot express (keys or starts out of its range, counts other than 1 to 16 and 2,000,
+    variables defined by failed operations); those are dropped. Used to seed the fuzzers with real
+    programs: the regression corpus and the stateful engine's examples."""
+    import arenacheck.model as model
+
+    out = bytearray()
+    session: Session = (
+        AlistSession(model) if program.structure == "alist" else IntervalSession(model)
+    )
+    ops: list[Op] = []
+    last = [0]
+    for op in program.ops:
+        if isinstance(session, AlistSession):
+            chunk = _encode_alist(op, session, ops)
+        else:
+            assert isinstance(session, IntervalSession)
+            chunk = _encode_intervals(op, session, last)
+        if chunk is None:
+            continue
+        choices = Choices(bytes(chunk))
+        if isinstance(session, AlistSession):
+            decoded = _alist_op(choices, session, ops)
+        else:
+            assert isinstance(session, IntervalSession)
+            decoded = _intervals_op(choices, session, last)
+        if decoded != op or choices.position != len(chunk):
+            continue  # the byte language reads these bytes differently here: leave it out
+        try:
+            session.apply(decoded, len(ops) + 2)
+        except ViolationFound:
+            break
+        ops.append(decoded)
+        out += bytes(chunk)
+    return bytes(out)
+
+
+def _encode_alist(op: Op, session: AlistSession, ops: list[Op]) -> list[int] | None:
+    live = [i for i, var in enumerate(session.vars) if var is not None]
+
+    def var(number: int) -> int | None:
+        return live.index(number) if number in live else None
+
+    def key(of: int, value: Any) -> int | None:
+        present = [k for k, _ in session.contents(of) or [] if isinstance(k, int)]
+        if isinstance(value, int) and not isinstance(value, bool) and -8 <= value <= 183:
+            return value + 8
+        if value in present:
+            return next(
+                raw for raw in range(192, 256) if raw % len(present) == present.index(value)
+            )
+        return 255 if value == 2**63 - 1 and not present else None
+
+    def index(options: list[Any], value: Any) -> int | None:
+        same = [i for i, o in enumerate(options) if o == value and type(o) is type(value)]
+        return same[0] if same else None
+
+    name = op["op"]
+    parts: list[int | None]
+    if name in ("insert", "replace") and op.get("key") == "k" and name == "insert":
+        parts = [11, var(op["src"]), index(VALUES[:-1], op.get("value"))]
+    elif name == "insert" and "value" not in op:
+        parts = [1, var(op["src"]), key(op["src"], op["key"])]
+    elif name in ("insert", "replace"):
+        kind = 0 if name == "insert" else 2
+        parts = [kind, var(op["src"]), key(op["src"], op["key"]), index(VALUES[:-1], op["value"])]
+    elif name == "insert_with":
+        fn = ["value", "raise", "reenter"].index(op.get("fn", "value"))
+        value = index(VALUES[:-1], op["value"])
+        parts = [3, var(op["src"]), fn, value, key(op["src"], op["key"])]
+    elif name in ("intersect", "union"):
+        combine = index(COMBINES, op.get("combine"))
+        parts = [4 if name == "intersect" else 5, var(op["a"]), var(op["b"]), combine]
+        if op.get("combine") == "raise":
+            parts.append(op.get("after", 0) % 4)
+    elif name == "extend":
+        count, start = op["count"], op["start"] + 128
+        if count == LONG_RUN and op["src"] == 0 and op["step"] == 1:
+            parts = [6, 255, start, index(VALUES, op["value"])]
+        elif 1 <= count <= 16:
+            step = STEPS.index(op["step"]) if op["step"] in STEPS else None
+            parts = [6, count - 1, var(op["src"]), start, step, index(VALUES, op["value"])]
+        else:
+            return None
+        if not 0 <= start <= 255:
+            return None
+    elif name == "get":
+        if op["key"] == "k":
+            parts = [7, var(op["var"]), 0]
+        else:
+            parts = [7, var(op["var"]), 1, key(op["var"], op["key"])]
+    elif name == "items":
+        parts = [8, var(op["var"])]
+    elif name == "bad_handle":
+        handles = [h for h in BAD_VALUES if h is not None and h != 2**32]
+        parts = [9, BAD_HANDLE_CALLS.index(op["call"]), index(handles, op["handle"])]
+        if op["call"] in ("intersect", "union"):
+            parts.append(op.get("position", 1) - 1)
+    elif name == "build":
+        parts = [10, 0]
+    else:
+        return None
+    if any(p is None or not 0 <= p <= 255 for p in parts):
+        return None
+    return [int(p) for p in parts if p is not None]
+
+
+def _encode_intervals(op: Op, session: IntervalSession, last: list[int]) -> list[int] | None:
+    recorded = [i for i, _ in session.records]
+    name = op["op"]
+    if name == "intervals":
+        return [3] if session.model_map is not None else None
+    if name == "build":
+        return [4]
+    if name == "lookup":
+        index = op["index"]
+        if index in BAD_VALUES and not (isinstance(index, int) and index in recorded):
+            return [0, 0, 6, BAD_VALUES.index(index)]
+        for position, near in enumerate(recorded):
+            if isinstance(index, int) and -3 <= index - near <= 2:
+                return [0, position, index - near + 3]
+        return None
+    index, scope = op["index"], op["scope"]
+    good = all(isinstance(v, int) and not isinstance(v, bool) for v in (index, scope))
+    good = good and 0 <= index < 2**32
+    if not good or not 0 <= scope < 4:
+        bad = [i for i, v in enumerate(BAD_VALUES) if v == index and type(v) is type(index)]
+        if not bad:
+            return None
+        if isinstance(scope, int) and not isinstance(scope, bool) and 0 <= scope < 4:
+            return [5, bad[0], scope]
+        scopes = [i for i, v in enumerate(BAD_VALUES) if v == scope and type(v) is type(scope)]
+        raws = [raw for raw in range(128, 256) if scopes and raw % len(BAD_VALUES) == scopes[0]]
+        return [5, bad[0], raws[0]] if raws else None
+    if 0 <= index - last[0] + 3 <= 15:
+        return [7, index - last[0] + 3, scope]
+    if index in recorded:
+        again = dict(session.records)[index]
+        if scope in (again, again + 1):
+            return [6, recorded.index(index), 255 if scope == again + 1 else 0]
+    return None

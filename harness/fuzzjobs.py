@@ -20,6 +20,9 @@ from pathlib import Path
 
 from arenacheck.fuzzing import FAILURES_ENV, IMPL_ENV
 
+#: The seed corpora (fuzz/make_seeds.py), beside the package in a source checkout.
+SEEDS = Path(__file__).resolve().parent.parent / "fuzz" / "seeds"
+
 STATUS = re.compile(
     r"#(?P<runs>\d+)\s+\w+\s+cov: (?P<cov>\d+)\s+ft: \d+\s+corp: (?P<corp>\d+)/\S+"
     r"(?:.*?exec/s: (?P<rate>\d+))?"
@@ -75,6 +78,8 @@ def fuzz(
     before = set(out.glob("*.jsonl"))
     env = {**os.environ, IMPL_ENV: impl, FAILURES_ENV: str(out)}
     command = [sys.executable, "-m", "arenacheck.fuzztarget", structure, str(corpus)]
+    if (SEEDS / structure).is_dir():
+        command.append(str(SEEDS / structure))  # read at start; new inputs go to `corpus`
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     processes = [
         subprocess.Popen(

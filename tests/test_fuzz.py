@@ -89,3 +89,21 @@ def test_fleet_files_name_only_targets_that_exist() -> None:
     )
     for workflow in (ROOT / ".github" / "workflows").glob("cflite_*.yml"):
         assert "language: python" in workflow.read_text()
+
+
+@pytest.mark.parametrize("structure", sorted(TARGETS))
+def test_seeds_decode_to_clean_programs(structure: str) -> None:
+    seeds = sorted((ROOT / "fuzz" / "seeds" / structure).iterdir())
+    assert len(seeds) >= 10
+    for path in seeds:
+        verdict = run_bytes(structure, path.read_bytes(), arenacheck.impl)  # type: ignore[arg-type]
+        assert verdict.ok and verdict.program.ops, path
+
+
+def test_corpus_programs_encode_to_themselves() -> None:
+    from arenacheck.fuzzing import encode
+
+    for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl")):
+        program = read(path)
+        decoded = run_bytes(program.structure, encode(program), arenacheck.model).program  # type: ignore[arg-type]
+        assert decoded.ops[: len(program.ops)] == program.ops, path

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Regenerate the seed corpora in fuzz/seeds/: real programs encoded as the bytes that decode to
+them — the regression corpus (tests/corpus/) and examples from the stateful engine.
+
+    .venv/bin/python fuzz/make_seeds.py        (make seeds)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from hypothesis import Phase, seed, settings
+from hypothesis.stateful import get_state_machine_test
+
+import arenacheck.model
+from arenacheck.fuzzing import encode
+from arenacheck.program import STRUCTURES, Program, read
+from arenacheck.stateful import machine_for, profile
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fuzz" / "seeds"
+EXAMPLES = 40  # stateful examples per structure
+
+
+def stateful_examples(structure: str) -> list[Program]:
+    """Programs the stateful machine generates against the model (which never fails)."""
+    programs: list[Program] = []
+
+    class Recording(machine_for(structure, arenacheck.model)):  # type: ignore[misc]
+        def teardown(self) -> None:
+            super().teardown()
+            programs.append(Program(self.structure, list(self.ops)))
+
+    run = settings(profile("ci"), max_examples=EXAMPLES, database=None, phases=[Phase.generate])
+    seed(2026)(get_state_machine_test(Recording, settings=run))()
+    return programs
+
+
+def main() -> None:
+    shutil.rmtree(SEEDS, ignore_errors=True)
+    for structure in STRUCTURES:
+        corpus = [read(p) for p in sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))]
+        programs = [p for p in corpus if p.structure == structure]
+        programs += stateful_examples(structure)
+        folder = SEEDS / structure
+        folder.mkdir(parents=True)
+        for program in programs:
+            data = encode(program)
+            if data:
+                (folder / f"{hashlib.sha1(data).hexdigest()[:16]}").write_bytes(data)
+        print(f"{structure}: {len(list(folder.iterdir()))} seeds in {folder.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
