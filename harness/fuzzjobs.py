@@ -81,6 +81,8 @@ def fuzz(
     if (SEEDS / structure).is_dir():
         command.append(str(SEEDS / structure))  # read at start; new inputs go to `corpus`
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
+    if not any(flag.startswith("-use_value_profile") for flag in extra):
+        flags.append("-use_value_profile=1")  # measured: finds the planted bugs sooner
     processes = [
         subprocess.Popen(
             [*command, *flags, f"-seed={job + 1}"],

@@ -107,3 +107,32 @@ def test_corpus_programs_encode_to_themselves() -> None:
         program = read(path)
         decoded = run_bytes(program.structure, encode(program), arenacheck.model).program  # type: ignore[arg-type]
         assert decoded.ops[: len(program.ops)] == program.ops, path
+
+
+def test_fuzz_command_reports_progress_and_violations(tmp_path: Path) -> None:
+    pytest.importorskip("atheris")
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [
+            sys.executable,
+            "-m",
+            "arenacheck",
+            "fuzz",
+            "--structure",
+            "intervals",
+            "--corpus",
+            str(tmp_path / "corpus"),
+            "--out",
+            str(tmp_path / "out"),
+            *args,
+        ]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+
+    clean = command("--time", "3")
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    assert re.search(r"intervals\s+clean\s+fuzz: \d+ execs · \d+ exec/s · cov \d+", clean.stdout)
+    bug = ROOT / "tests" / "gallery" / f"{CANARIES['intervals']}.py"
+    found = command("--time", "60", "--impl", str(bug))
+    assert found.returncode == 1
+    [program] = (tmp_path / "out").glob("*.jsonl")
+    assert f"program: {program}" in found.stdout
