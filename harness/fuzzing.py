@@ -243,14 +243,15 @@ def encode(program: Program) -> bytes:
             chunk = _encode_intervals(op, session, last)
         if chunk is None:
             continue
-        choices = Choices(bytes(chunk))
+        choices, saved = Choices(bytes(chunk)), last[0]
         if isinstance(session, AlistSession):
             decoded = _alist_op(choices, session, ops)
         else:
             assert isinstance(session, IntervalSession)
             decoded = _intervals_op(choices, session, last)
         if decoded != op or choices.position != len(chunk):
-            continue  # the byte language reads these bytes differently here: leave it out
+            last[0] = saved  # the byte language reads these bytes differently here: leave it out
+            continue
         try:
             session.apply(decoded, len(ops) + 2)
         except ViolationFound:
@@ -282,7 +283,7 @@ def _encode_alist(op: Op, session: AlistSession, ops: list[Op]) -> list[int] | N
 
     name = op["op"]
     parts: list[int | None]
-    if name in ("insert", "replace") and op.get("key") == "k" and name == "insert":
+    if name == "insert" and op.get("key") == "k":
         parts = [11, var(op["src"]), index(VALUES[:-1], op.get("value"))]
     elif name == "insert" and "value" not in op:
         parts = [1, var(op["src"]), key(op["src"], op["key"])]
