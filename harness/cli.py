@@ -29,6 +29,16 @@ SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
 FUZZ_SHARE = 1 / 4
 
 
+def _structures(args: argparse.Namespace) -> tuple[Structure, ...]:
+    return STRUCTURES if args.structure == "all" else (args.structure,)
+
+
+def _shares(structures: tuple[Structure, ...], seconds: float) -> dict[Structure, float]:
+    """``seconds`` split between the structures by ``SHARES``."""
+    total = sum(SHARES[s] for s in structures)
+    return {s: seconds * SHARES[s] / total for s in structures}
+
+
 class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
@@ -50,6 +60,34 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _add_impl(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--impl",
+        default=DEFAULT_IMPL,
+        metavar="MODULE",
+        help=f"module name or .py file to check (default: {DEFAULT_IMPL})",
+    )
+
+
+def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str) -> None:
+    """The options ``check`` and ``fuzz`` share: what to check, for how long, where to write."""
+    _add_impl(parser)
+    parser.add_argument("--structure", choices=[*STRUCTURES, "all"], default="all")
+    parser.add_argument(
+        time_flag,
+        type=_budget,
+        default=60.0,
+        metavar="SECONDS",
+        help=f"time for the whole {what} (default: 60)",
+    )
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"where failing programs are written (default: {DEFAULT_OUT})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="arenacheck",
@@ -60,20 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = sub.add_parser("check", help="run the engines against an implementation (main job)")
-    check.add_argument(
-        "--impl",
-        default=DEFAULT_IMPL,
-        metavar="MODULE",
-        help=f"module name or .py file to check (default: {DEFAULT_IMPL})",
-    )
-    check.add_argument("--structure", choices=[*STRUCTURES, "all"], default="all")
-    check.add_argument(
-        "--budget",
-        type=_budget,
-        default=60.0,
-        metavar="SECONDS",
-        help="time for the whole check (default: 60)",
-    )
+    _add_run_options(check, "--budget", "check")
     check.add_argument(
         "--seed", type=int, default=None, metavar="N", help="make the run reproducible"
     )
@@ -84,24 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, "
         "else ci under $CI, else dev)",
     )
-    check.add_argument(
-        "--out",
-        default=DEFAULT_OUT,
-        metavar="DIR",
-        help=f"where failing programs are written (default: {DEFAULT_OUT})",
-    )
     check.set_defaults(func=cmd_check)
 
     fuzz = sub.add_parser("fuzz", help="coverage-guided fuzzing of the implementation (atheris)")
-    fuzz.add_argument("--impl", default=DEFAULT_IMPL, metavar="MODULE")
-    fuzz.add_argument("--structure", choices=[*STRUCTURES, "all"], default="all")
-    fuzz.add_argument(
-        "--time",
-        type=_budget,
-        default=60.0,
-        metavar="SECONDS",
-        help="time for the whole run (default: 60)",
-    )
+    _add_run_options(fuzz, "--time", "run")
     fuzz.add_argument("--jobs", type=int, default=1, metavar="N", help="processes per target")
     fuzz.add_argument(
         "--corpus",
@@ -109,7 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="corpus directory, one subdirectory per target (kept between runs)",
     )
-    fuzz.add_argument("--out", default=DEFAULT_OUT, metavar="DIR")
     fuzz.add_argument(
         "libfuzzer", nargs="*", metavar="-- LIBFUZZER_ARGS", help="passed to every target process"
     )
@@ -122,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="program files, or directories searched for *.jsonl",
     )
-    replay.add_argument("--impl", default=DEFAULT_IMPL, metavar="MODULE")
+    _add_impl(replay)
     replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     replay.set_defaults(func=cmd_replay)
     return parser
@@ -150,21 +160,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from arenacheck import stateful
     from arenacheck.display import Display
 
-    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
+    structures = _structures(args)
     impl = load(args.impl, structures)
     try:
         settings = stateful.profile(args.profile)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    total = sum(SHARES[s] for s in structures)
     fuzzing = _atheris_available()
     stateful_part = 1.0 - FUZZ_SHARE if fuzzing else 1.0
     started = time.monotonic()
     outcomes = []
     fuzzed: list[Any] = []
     with Display(args.budget) as display:
-        for structure in structures:
-            share = args.budget * stateful_part * SHARES[structure] / total
+        for structure, share in _shares(structures, args.budget * stateful_part).items():
             stats = Stats()
             task = display.task(f"stateful · {structure}", share)
             outcome = stateful.run(
@@ -261,10 +269,8 @@ def _fuzz_all(
     """Fuzz each structure for its share of ``seconds``; stop after the first violation."""
     from arenacheck.fuzzjobs import fuzz
 
-    total = sum(SHARES[s] for s in structures)
     outcomes = []
-    for structure in structures:
-        share = seconds * SHARES[structure] / total
+    for structure, share in _shares(structures, seconds).items():
         task = display.task(f"fuzz · {structure}", share)
         outcome = fuzz(
             structure,
@@ -307,7 +313,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         raise UsageError("fuzzing needs atheris: pip install 'arenacheck[fuzz]'")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
-    structures: tuple[Structure, ...] = STRUCTURES if args.structure == "all" else (args.structure,)
+    structures = _structures(args)
     load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
     with Display(args.time) as display:
         outcomes = _fuzz_all(

@@ -93,7 +93,7 @@ def _alist_op(choices: Choices, session: AlistSession, ops: list[Op]) -> dict[st
         op: dict[str, Any] = {"op": "intersect" if kind == 4 else "union", "a": var(), "b": var()}
         combine = choices.pick(COMBINES)
         if combine in ("add", "sub"):
-            combine = "left" if _overflow(session, op["a"], op["b"]) else combine
+            combine = "left" if session.may_overflow(op["a"], op["b"]) else combine
         if combine is not None:
             op["combine"] = combine
         if combine == "raise":
@@ -128,14 +128,6 @@ def _alist_op(choices: Choices, session: AlistSession, ops: list[Op]) -> dict[st
         return {"op": "build"}
     src = var()
     return {"op": "insert", "src": src, "key": "k", "value": choices.pick(VALUES[:-1])}
-
-
-def _overflow(session: AlistSession, a: int, b: int) -> bool:
-    biggest = [
-        max((abs(v) for _, v in session.contents(var) or [] if isinstance(v, int)), default=0)
-        for var in (a, b)
-    ]
-    return sum(biggest) >= 2**62
 
 
 # --- Interval programs --------------------------------------------------------------------------

@@ -306,6 +306,15 @@ class AlistSession(Session):
         var = self.vars[number] if number < len(self.vars) else None
         return None if var is None else var.items
 
+    def may_overflow(self, a: int, b: int) -> bool:
+        """Whether ``add``/``sub`` of the two lists' values could leave [-2**63, 2**63): program
+        generators then combine with ``left``, as SPEC §4 asks of generated programs."""
+        biggest = [
+            max((abs(v) for _, v in self.contents(var) or [] if isinstance(v, int)), default=0)
+            for var in (a, b)
+        ]
+        return sum(biggest) >= 2**62
+
     def _cells(self) -> int:
         return int(self.must(lambda: self.impl_reader.cell_count))
 

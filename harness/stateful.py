@@ -214,7 +214,7 @@ class AlistMachine(ProgramMachine):
         kind = data.draw(st.sampled_from(["intersect", "union"]), label="kind")
         forms = [None, *COMBINES_V1, "raise", "reenter"]
         combine = data.draw(st.sampled_from(forms), label="combine")
-        if combine in ("add", "sub") and self._might_overflow(a, b):
+        if combine in ("add", "sub") and self.alists.may_overflow(a, b):
             combine = "left"  # programs keep combined values inside [-2**63, 2**63)
         op: dict[str, Any] = {"op": kind, "a": a, "b": b}
         if combine is not None:
@@ -222,13 +222,6 @@ class AlistMachine(ProgramMachine):
         if combine == "raise":
             op["after"] = data.draw(st.integers(0, 3), label="after")
         return op
-
-    def _might_overflow(self, a: int, b: int) -> bool:
-        biggest = [
-            max((abs(v) for _, v in self.contents(var) if isinstance(v, int)), default=0)
-            for var in (a, b)
-        ]
-        return sum(biggest) >= 2**62
 
     @rule(target=lists, src=lists, data=st.data(), value=values)
     def extend(self, src: int, data: st.DataObject, value: int) -> Any:
