@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from arenacheck.errors import ImplementationLoadError, ProgramError
+from arenacheck.fuzzjobs import FuzzPlan
 from arenacheck.loader import load
 from arenacheck.program import STRUCTURES, Program, Structure, read
 from arenacheck.runner import Stats, Verdict, ViolationFound, run_program
@@ -188,16 +189,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             outcomes.append(outcome)
         if fuzzing and not any(o.found for o in outcomes):
             with tempfile.TemporaryDirectory() as corpus:
-                fuzzed = _fuzz_all(
-                    structures,
-                    args.budget * FUZZ_SHARE,
-                    1,
-                    Path(corpus),
-                    Path(args.out),
-                    args.impl,
-                    [],
-                    display,
-                )
+                plan = FuzzPlan(1, Path(corpus), Path(args.out), args.impl, [])
+                fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
     elapsed = time.monotonic() - started
     status = 0
     print(f"arenacheck check --impl {args.impl}")
@@ -257,14 +250,7 @@ def _show_fuzz(display: Any, task: Any, progress: Any, elapsed: float) -> None:
 
 
 def _fuzz_all(
-    structures: tuple[Structure, ...],
-    seconds: float,
-    jobs: int,
-    corpus: Path,
-    out: Path,
-    impl: str,
-    extra: list[str],
-    display: Any,
+    structures: tuple[Structure, ...], seconds: float, plan: FuzzPlan, display: Any
 ) -> list[Any]:
     """Fuzz each structure for its share of ``seconds``; stop after the first violation."""
     from arenacheck.fuzzjobs import fuzz
@@ -272,16 +258,7 @@ def _fuzz_all(
     outcomes = []
     for structure, share in _shares(structures, seconds).items():
         task = display.task(f"fuzz · {structure}", share)
-        outcome = fuzz(
-            structure,
-            share,
-            jobs,
-            corpus / structure,
-            out,
-            impl,
-            extra,
-            partial(_show_fuzz, display, task),
-        )
+        outcome = fuzz(structure, share, plan, partial(_show_fuzz, display, task))
         display.show(task, share, outcome.progress.describe())
         outcomes.append(outcome)
         if outcome.failed:
@@ -316,16 +293,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     structures = _structures(args)
     load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
     with Display(args.time) as display:
-        outcomes = _fuzz_all(
-            structures,
-            args.time,
-            args.jobs,
-            Path(args.corpus),
-            Path(args.out),
-            args.impl,
-            args.libfuzzer,
-            display,
-        )
+        plan = FuzzPlan(args.jobs, Path(args.corpus), Path(args.out), args.impl, args.libfuzzer)
+        outcomes = _fuzz_all(structures, args.time, plan, display)
     print(f"arenacheck fuzz --impl {args.impl}")
     return _print_fuzz(outcomes, args.impl)
 

@@ -53,6 +53,18 @@ class Progress:
         return f"{runs} execs · {rate} exec/s · cov {self.coverage} · corpus {self.corpus}"
 
 
+@dataclass(frozen=True)
+class FuzzPlan:
+    """How to fuzz: processes per target, the corpus root (one folder per target), where
+    programs and crash files go, the implementation, and extra libFuzzer flags."""
+
+    jobs: int
+    corpus: Path
+    out: Path
+    impl: str
+    extra: list[str]
+
+
 @dataclass
 class FuzzOutcome:
     structure: str
@@ -65,14 +77,12 @@ class FuzzOutcome:
 def fuzz(
     structure: str,
     seconds: float,
-    jobs: int,
-    corpus: Path,
-    out: Path,
-    impl: str,
-    extra: list[str],
+    plan: FuzzPlan,
     on_progress: Callable[[Progress, float], object],
 ) -> FuzzOutcome:
-    """Run ``jobs`` processes of one target for ``seconds``; stop all at the first violation."""
+    """Run the plan's jobs of one target for ``seconds``; stop all at the first violation."""
+    jobs, out, impl, extra = plan.jobs, plan.out, plan.impl, plan.extra
+    corpus = plan.corpus / structure
     corpus.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     before = set(out.glob("*.jsonl"))
