@@ -1,4 +1,4 @@
-"""The ``arenacheck`` command: ``check`` (the main job) and ``replay``.
+"""The ``arenacheck`` command: ``check`` (the main job), ``fuzz``, ``replay`` and ``serve``.
 
 Exit status: 0 clean, 1 a law was broken, 2 a usage error (bad flags, a malformed program file,
 an implementation that cannot be loaded), always as one line on stderr, never a traceback.
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from arenacheck.errors import ImplementationLoadError, ProgramError
+from arenacheck.external import DEFAULT_TIMEOUT
 from arenacheck.fuzzjobs import FuzzPlan
-from arenacheck.loader import load
+from arenacheck.loader import DEFAULT_IMPL, ImplSpec, load
 from arenacheck.program import STRUCTURES, Program, Structure, read
 from arenacheck.runner import Stats, Verdict, ViolationFound, run_program
 
-DEFAULT_IMPL = "arenacheck.impl"
 DEFAULT_OUT = "arenacheck-failures"
 #: How ``check --structure all`` shares its budget: alists have far more to explore.
 SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
@@ -62,12 +62,30 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_impl(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
         "--impl",
         default=DEFAULT_IMPL,
         metavar="MODULE",
         help=f"module name or .py file to check (default: {DEFAULT_IMPL})",
     )
+    which.add_argument(
+        "--impl-cmd",
+        default=None,
+        metavar="CMD",
+        help="check a program in any language that speaks the SPEC §4 protocol on stdin/stdout",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_budget,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"with --impl-cmd: how long one reply may take (default: {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def _spec(args: argparse.Namespace) -> ImplSpec:
+    return ImplSpec(args.impl, args.impl_cmd, args.timeout)
 
 
 def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str) -> None:
@@ -136,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_impl(replay)
     replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     replay.set_defaults(func=cmd_replay)
+
+    serve = sub.add_parser(
+        "serve", help="answer the SPEC §4 protocol on stdin/stdout with a Python implementation"
+    )
+    serve.add_argument(
+        "--impl",
+        default="arenacheck.model",
+        metavar="MODULE",
+        help="module name or .py file to serve (default: the model, arenacheck.model)",
+    )
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -162,7 +191,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from arenacheck.display import Display
 
     structures = _structures(args)
-    impl = load(args.impl, structures)
+    spec = _spec(args)
+    impl = spec.load(structures)
     try:
         settings = stateful.profile(args.profile)
     except ValueError as err:
@@ -189,11 +219,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             outcomes.append(outcome)
         if fuzzing and not any(o.found for o in outcomes):
             with tempfile.TemporaryDirectory() as corpus:
-                plan = FuzzPlan(1, Path(corpus), Path(args.out), args.impl, [])
+                plan = FuzzPlan(1, Path(corpus), Path(args.out), spec, [])
                 fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
     elapsed = time.monotonic() - started
     status = 0
-    print(f"arenacheck check --impl {args.impl}")
+    print(f"arenacheck check {spec.flags()}")
     for outcome in outcomes:
         s = outcome.stats
         line = (
@@ -201,19 +231,25 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{s.programs} programs, {s.operations} operations, {s.total_checks} law checks "
             f"in {outcome.seconds:.1f} s"
         )
-        print(line)
+        print(line + _unsupported(s))
     if not fuzzing:
         print("  (no fuzz phase: atheris is not installed; pip install 'arenacheck[fuzz]')")
     for outcome in outcomes:
         if outcome.found is not None:
             status = 1
-            _report(outcome.found, Path(args.out), args.impl)
-    status = max(status, _print_fuzz(fuzzed, args.impl))
+            _report(outcome.found, Path(args.out), spec, impl)
+    status = max(status, _print_fuzz(fuzzed, spec))
     print(f"{'violation found' if status else 'clean'} in {elapsed:.1f} s")
     return status
 
 
-def _report(found: ViolationFound, out: Path, impl_spec: str) -> None:
+def _unsupported(stats: Stats) -> str:
+    if not stats.unsupported:
+        return ""
+    return f" ({stats.unsupported} cut short by an unsupported operation)"
+
+
+def _report(found: ViolationFound, out: Path, spec: ImplSpec, impl: Any) -> None:
     program = found.program
     print()
     print(found.violation.describe())
@@ -222,9 +258,9 @@ def _report(found: ViolationFound, out: Path, impl_spec: str) -> None:
     path = write_failure(program, found.violation.law, out)
     print(f"\nminimal program ({len(program.ops)} operations), written to {path}:")
     print(program.dumps(), end="")
-    reproduced = _replay_one(path, load(impl_spec, (program.structure,)))
+    reproduced = _replay_one(path, impl)
     note = "reproduces it" if not reproduced.ok else "does NOT reproduce it (flaky implementation?)"
-    print(f"arenacheck replay {path} --impl {impl_spec}  # {note}")
+    print(f"arenacheck replay {path} {spec.flags()}  # {note}")
 
 
 def write_failure(program: Program, law: str, out: Path) -> Path:
@@ -266,7 +302,7 @@ def _fuzz_all(
     return outcomes
 
 
-def _print_fuzz(outcomes: list[Any], impl: str) -> int:
+def _print_fuzz(outcomes: list[Any], spec: ImplSpec) -> int:
     status = 0
     for outcome in outcomes:
         verdict = "VIOLATION" if outcome.failed else "clean"
@@ -277,7 +313,7 @@ def _print_fuzz(outcomes: list[Any], impl: str) -> int:
         if outcome.failed:
             status = 1
             for path in outcome.programs:
-                print(f"  program: {path}  (arenacheck replay {path} --impl {impl})")
+                print(f"  program: {path}  (arenacheck replay {path} {spec.flags()})")
             if not outcome.programs:
                 print("  a target process failed without a program file: see its output above")
     return status
@@ -291,12 +327,13 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     structures = _structures(args)
-    load(args.impl, structures)  # a bad --impl is a usage error here, not in every job
+    spec = _spec(args)
+    spec.verify(structures)  # a bad --impl or --impl-cmd is a usage error here, not in every job
     with Display(args.time) as display:
-        plan = FuzzPlan(args.jobs, Path(args.corpus), Path(args.out), args.impl, args.libfuzzer)
+        plan = FuzzPlan(args.jobs, Path(args.corpus), Path(args.out), spec, args.libfuzzer)
         outcomes = _fuzz_all(structures, args.time, plan, display)
-    print(f"arenacheck fuzz --impl {args.impl}")
-    return _print_fuzz(outcomes, args.impl)
+    print(f"arenacheck fuzz {spec.flags()}")
+    return _print_fuzz(outcomes, spec)
 
 
 # --- replay -------------------------------------------------------------------------------------
@@ -321,7 +358,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     files = list(program_files(args.files))
     if not files:
         raise UsageError("no program files (*.jsonl) found")
-    impl = load(args.impl)
+    impl = _spec(args).load()
     status = 0
     total = Stats()
     for path in files:
@@ -336,13 +373,24 @@ def cmd_replay(args: argparse.Namespace) -> int:
             status = max(status, 1)
             print(f"{path}: VIOLATION")
             print(verdict.violation.describe())
+        elif verdict.unsupported is not None:
+            print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
         elif not args.quiet:
             s = verdict.stats
             print(f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)")
     if len(files) > 1 or args.quiet:
         print(
             f"{len(files)} programs, {total.operations} operations, "
-            f"{total.total_checks} law checks: "
+            f"{total.total_checks} law checks{_unsupported(total)}: "
             + ("clean" if status == 0 else "violations found" if status == 1 else "errors")
         )
     return status
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from arenacheck.serve import main as serve
+
+    return serve(load(args.impl))

@@ -40,6 +40,11 @@ class ConflictingRecord(ValueError):
         self.scopes = (first_scope, second_scope)
 
 
+class CallbackError(Exception):
+    """Raised on purpose by a program's ``raise`` callbacks (the harness's, or an external
+    implementation's on its behalf); it must reach the caller."""
+
+
 class ProgramError(ValueError):
     """A malformed program file: the message names the line."""
 

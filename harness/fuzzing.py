@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from arenacheck.external import Unsupported
 from arenacheck.program import BAD_HANDLE_CALLS, COMBINES_V1, Op, Program, Structure
 from arenacheck.runner import (
     AlistSession,
@@ -30,7 +31,6 @@ from arenacheck.runner import (
 
 MAX_OPS = 64
 LONG_RUN = 2000
-IMPL_ENV = "ARENACHECK_IMPL"
 FAILURES_ENV = "ARENACHECK_FAILURES"
 
 VALUES: list[Any] = [0, 1, -1, 2, 3, 257, 300, 10**6, -(2**62), 2**62, None]
@@ -185,14 +185,17 @@ def run_bytes(structure: Structure, data: bytes, impl: Implementation) -> Verdic
         session.end(len(ops) + 1)
     except ViolationFound as found:
         return Verdict(Program(structure, ops), found.violation, session.stats)
+    except Unsupported:  # an external implementation cannot run the rest: nothing to check
+        session.stats.unsupported += 1
     return Verdict(Program(structure, ops), None, session.stats)
 
 
 def target_impl() -> Implementation:
-    """The implementation a fuzz target checks: ``$ARENACHECK_IMPL``, else the bundled one."""
-    from arenacheck.loader import load
+    """The implementation a fuzz target checks: ``$ARENACHECK_IMPL_CMD`` or ``$ARENACHECK_IMPL``,
+    else the bundled one."""
+    from arenacheck.loader import ImplSpec
 
-    return load(os.environ.get(IMPL_ENV) or "arenacheck.impl")
+    return ImplSpec.from_env().load()
 
 
 def one_input(structure: Structure, data: bytes, impl: Implementation) -> None:

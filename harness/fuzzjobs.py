@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arenacheck.fuzzing import FAILURES_ENV, IMPL_ENV
+from arenacheck.fuzzing import FAILURES_ENV
+from arenacheck.loader import ImplSpec
 
 #: The seed corpora (fuzz/make_seeds.py), beside the package in a source checkout.
 SEEDS = Path(__file__).resolve().parent.parent / "fuzz" / "seeds"
@@ -61,7 +62,7 @@ class FuzzPlan:
     jobs: int
     corpus: Path
     out: Path
-    impl: str
+    impl: ImplSpec
     extra: list[str]
 
 
@@ -86,7 +87,7 @@ def fuzz(
     corpus.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     before = set(out.glob("*.jsonl"))
-    env = {**os.environ, IMPL_ENV: impl, FAILURES_ENV: str(out)}
+    env = {**os.environ, **impl.env(), FAILURES_ENV: str(out)}
     command = [sys.executable, "-m", "arenacheck.fuzztarget", structure, str(corpus)]
     if (SEEDS / structure).is_dir():
         command.append(str(SEEDS / structure))  # read at start; new inputs go to `corpus`

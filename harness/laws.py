@@ -22,6 +22,9 @@ BETWEEN_LOOKUP = "lookup between records"  # §3.1 law 2
 OUTSIDE_LOOKUP = "lookup outside records"  # §3.1 law 2 (no neighbour) and §3 (outside domain)
 NORMAL_FORM = "normal form"  # §3.1 law 3
 ORDER_INDEPENDENCE = "order independence"  # §3.1 law 4
+PROTOCOL_MALFORMED = "malformed reply"  # §4: an external implementation's reply is not a reply
+PROTOCOL_TIMEOUT = "no reply in time"  # §4: ... or does not come within the timeout
+PROTOCOL_EXITED = "process exited"  # §4: ... or never comes because the process is gone
 
 SECTIONS = {
     ORDER: "SPEC §2.1 law 1",
@@ -41,4 +44,7 @@ SECTIONS = {
     OUTSIDE_LOOKUP: "SPEC §3.1 law 2 / §3",
     NORMAL_FORM: "SPEC §3.1 law 3",
     ORDER_INDEPENDENCE: "SPEC §3.1 law 4",
+    PROTOCOL_MALFORMED: "SPEC §4 external implementations",
+    PROTOCOL_TIMEOUT: "SPEC §4 external implementations",
+    PROTOCOL_EXITED: "SPEC §4 external implementations",
 }

@@ -22,10 +22,12 @@ from typing import Any, NoReturn
 from arenacheck import laws
 from arenacheck.errors import (
     BuilderFinished,
+    CallbackError,
     ConflictingRecord,
     InvalidHandle,
     ProgramError,
 )
+from arenacheck.external import ExternalFailure, Unsupported
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals
 from arenacheck.program import Op, Program, Structure
@@ -42,10 +44,6 @@ COMBINES: dict[str, Callable[[Any, Any], Any]] = {
     "min": min,
     "max": max,
 }
-
-
-class CallbackError(Exception):
-    """Raised on purpose by a program's ``raise`` callbacks; it must reach the caller."""
 
 
 def fresh(value: Any) -> Any:
@@ -97,10 +95,13 @@ class Stats:
     operations: int = 0
     checks: Counter[str] = field(default_factory=Counter)
 
+    unsupported: int = 0  # programs an external implementation could not run to the end
+
     def add(self, other: Stats) -> None:
         self.programs += other.programs
         self.operations += other.operations
         self.checks.update(other.checks)
+        self.unsupported += other.unsupported
 
     @property
     def total_checks(self) -> int:
@@ -114,6 +115,7 @@ class Verdict:
     program: Program
     violation: Violation | None
     stats: Stats
+    unsupported: int | None = None  # the line an external implementation could not run
 
     @property
     def ok(self) -> bool:
@@ -129,7 +131,7 @@ def _short(value: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 20] + f"... ({len(text)} chars)"
 
 
-def _kind(err: BaseException | None) -> str | None:
+def error_kind(err: BaseException | None) -> str | None:
     """The error kind the runner compares: the most specific SPEC error class that fits."""
     if err is None:
         return None
@@ -191,6 +193,7 @@ class Session:
 
     def __init__(self, impl: Implementation) -> None:
         self.impl = impl
+        self.raw: Callable[[Any], Any] = getattr(impl, "raw_handle", lambda h: h)
         self.stats = Stats(programs=1)
         self._line = 1  # until the first operation: the header, which makes the builder
         self._op: Op = {"op": "(new builder)"}
@@ -199,8 +202,17 @@ class Session:
         """Apply one operation; raise ``ViolationFound`` on the first broken law."""
         self._line, self._op = line, op
         self.stats.operations += 1
-        with stack_budget():
+        with self._protocol(), stack_budget():
             getattr(self, "_op_" + op["op"])(op)
+
+    @contextmanager
+    def _protocol(self) -> Iterator[None]:
+        """An external implementation's broken reply is a violation of this operation."""
+        try:
+            yield
+        except ExternalFailure as failure:
+            expected = "one JSON reply line (SPEC §4)"
+            self.fail(failure.law, expected, failure.got, failure.detail)
 
     def finish(self) -> None:
         """End-of-program checks (persistence)."""
@@ -225,7 +237,7 @@ class Session:
             law = laws.EXCEPTION_SAFETY  # the callback's exception must reach the caller
         else:
             law = laws.BAD_INPUT
-        ok = _kind(expected) == _kind(actual)
+        ok = error_kind(expected) == error_kind(actual)
         self.check(law, ok, _describe(expected), _describe(actual), "error kind")
 
     def must(self, call: Callable[[], Any], law: str = laws.UNEXPECTED_ERROR) -> Any:
@@ -243,7 +255,7 @@ class Session:
     def end(self, line: int) -> None:
         """Run the end-of-program checks, reported against the program's last line."""
         self._line, self._op = line, {"op": "(end of program)"}
-        with stack_budget():
+        with self._protocol(), stack_budget():
             self.finish()
 
 
@@ -275,6 +287,26 @@ class Callback:
         if not args:  # an or_insert_with fn
             return fresh(self.value)
         return COMBINES.get(self.name, COMBINES["left"])(*args)
+
+
+def bad_handle_call(
+    name: str, handle: Any, position: int, builder: Any, reader: Any, empty: Any
+) -> Any:
+    """The call a ``bad_handle`` operation names, made with ``handle`` (docs/programs.md)."""
+    if name in ("intersect", "union"):
+        args = (handle, empty) if position == 1 else (empty, handle)
+        return getattr(builder, name)(*args)
+    if name == "insert":
+        return builder.insert(handle, 0, 0)
+    if name == "replace":
+        return builder.entry(handle, 0).replace(0)
+    if name == "insert_with":
+        return builder.entry(handle, 0).or_insert_with(lambda: 0)
+    if name == "get":
+        return reader.get(handle, 0)
+    if name == "contains":
+        return reader.contains(handle, 0)
+    return getattr(reader, name)(handle)
 
 
 class AlistSession(Session):
@@ -382,14 +414,17 @@ class AlistSession(Session):
 
     def _check_handle(self, inputs: Sequence[Var], expected: Any, actual: Any) -> None:
         """Law 4 (the input itself, or EMPTY) where the model says so; else a new int handle."""
+        raw = self.raw(actual)
         if expected is None:
-            self.check(laws.IDENTITY, actual is self.impl.EMPTY, "EMPTY (no entries)", actual)
+            empty = self.raw(self.impl.EMPTY)
+            self.check(laws.IDENTITY, raw is empty, f"EMPTY ({empty!r}: no entries)", raw)
             return
         same = [v for v in inputs if v.model == expected]
         if same:
-            self.check(laws.IDENTITY, actual == same[0].impl, same[0].impl, actual, "the input")
+            want = self.raw(same[0].impl)
+            self.check(laws.IDENTITY, raw == want, want, raw, "the input")
         else:
-            self.check(laws.HANDLES, type(actual) is int, "a plain int handle", actual)
+            self.check(laws.HANDLES, type(raw) is int, "a plain int handle", raw)
 
     # Operations.
 
@@ -429,7 +464,12 @@ class AlistSession(Session):
         src = self.var(op["src"])
         keys = range(op["start"], op["start"] + op["count"] * op["step"], op["step"])
         model = _insert_run(self.model_builder, self.model_builder, src.model, keys, op["value"])
-        impl = _insert_run(self.impl_builder, self.impl_reader, src.impl, keys, op["value"])
+        whole = getattr(self.impl_builder, "insert_run", None)  # one protocol line, if it can
+        ran = whole(src.impl, keys, op["value"]) if whole else None
+        if ran is not None:
+            impl = _Run(*ran)
+        else:
+            impl = _insert_run(self.impl_builder, self.impl_reader, src.impl, keys, op["value"])
         for step in range(min(len(model.handles), len(impl.handles))):
             before = Var(impl.handles[step - 1], model.handles[step - 1], []) if step else src
             self._check_handle([before], model.handles[step], impl.handles[step])
@@ -482,7 +522,7 @@ class AlistSession(Session):
     def _check_callbacks(self, model: Callback, impl: Callback, succeeded: bool) -> None:
         """Callbacks ran as the model ran them: the same calls in any order (when the operation
         succeeded: a raise may come at a different call), and re-entry refused."""
-        if succeeded:
+        if succeeded and getattr(self.impl, "observes_callbacks", True):
             expected = sorted(model.calls, key=repr)
             actual = sorted(impl.calls, key=repr)
             self.check(laws.CALLBACKS, expected == actual, expected, actual, "callback calls")
@@ -509,29 +549,15 @@ class AlistSession(Session):
     def _op_bad_handle(self, op: Op) -> None:
         handle, name, position = op["handle"], op["call"], op.get("position", 1)
 
-        def call(builder: Any, reader: Any) -> Any:
-            if name in ("intersect", "union"):
-                args = (handle, None) if position == 1 else (None, handle)
-                return getattr(builder, name)(*args)
-            if name == "insert":
-                return builder.insert(handle, 0, 0)
-            if name == "replace":
-                return builder.entry(handle, 0).replace(0)
-            if name == "insert_with":
-                return builder.entry(handle, 0).or_insert_with(lambda: 0)
-            if name == "get":
-                return reader.get(handle, 0)
-            if name == "contains":
-                return reader.contains(handle, 0)
-            return getattr(reader, name)(handle)
-
         before = self._cells()
-        _, model_err = attempt(lambda: call(self.model_builder, self.model_reader))
-        _, impl_err = attempt(lambda: call(self.impl_builder, self.impl_reader))
+        call = partial(bad_handle_call, name, handle, position)
+        model = self.model_builder, self.model_reader, model_alist.EMPTY
+        _, model_err = attempt(lambda: call(*model))
+        _, impl_err = attempt(lambda: call(self.impl_builder, self.impl_reader, self.impl.EMPTY))
         self.same_outcome(model_err, impl_err)
         if isinstance(model_err, InvalidHandle):
             message = str(impl_err)
-            named = repr(handle) in message or str(handle) in message
+            named = any(form in message for form in (repr(handle), str(handle), json.dumps(handle)))
             self.check(laws.BAD_INPUT, named, f"an error naming {handle!r}", message)
         self._unchanged(before, [], laws.BAD_INPUT)
 
@@ -733,4 +759,7 @@ def run_program(program: Program, impl: Implementation) -> Verdict:
         session.end(program.lines[-1] if program.lines else 1)
     except ViolationFound as found:
         return Verdict(program, found.violation, stats)
+    except Unsupported:
+        stats.unsupported += 1
+        return Verdict(program, None, stats, unsupported=session._line)
     return Verdict(program, None, stats)

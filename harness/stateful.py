@@ -31,6 +31,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from arenacheck.external import Unsupported, feature
 from arenacheck.program import (
     BAD_HANDLE_CALLS,
     COMBINES_V1,
@@ -111,11 +112,16 @@ class ProgramMachine(RuleBasedStateMachine):
             raise
         self.ops: list[Op] = []
         self.failed = False
+        self.stopped = False  # an external implementation could not run the last operation
 
     def _session(self) -> Session:
         raise NotImplementedError
 
-    def apply(self, op: dict[str, Any]) -> None:
+    def apply(self, op: dict[str, Any]) -> bool:
+        """Apply ``op`` unless the implementation cannot (an external one said so before, or
+        says so now: then this example ends here); whether it was applied."""
+        if self.stopped or feature(op) in getattr(self.impl, "unsupported", ()):
+            return False
         self.ops.append(op)
         try:
             self.session.apply(op, len(self.ops) + 1)
@@ -123,10 +129,15 @@ class ProgramMachine(RuleBasedStateMachine):
             self.failed = True
             found.program = Program(self.structure, list(self.ops))
             raise
+        except Unsupported:
+            self.stopped = True
+            self.session.stats.unsupported += 1
+            return False
+        return True
 
     def teardown(self) -> None:
         try:
-            if not self.failed:
+            if not self.failed and not self.stopped:
                 self.finish()
                 try:
                     self.session.end(len(self.ops) + 1)
@@ -161,7 +172,8 @@ class AlistMachine(ProgramMachine):
 
     def define(self, op: dict[str, Any]) -> Any:
         """Apply a list-producing operation; its variable joins the bundle unless it failed."""
-        self.apply(op)
+        if not self.apply(op):
+            return multiple()
         number = len(self.alists.vars) - 1
         return number if self.alists.vars[number] is not None else multiple()
 
