@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl harness tests bench fuzz
 
-.PHONY: check test lint format clean bench-columns seeds
+.PHONY: check test lint format clean bench-columns bench-protocol seeds
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build arenacheck-failures .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## bench-protocol: checked operations per second through --impl-cmd (docs/external.md)
+bench-protocol: $(VENV)/.installed
+	$(BIN)/python bench/protocol.py
 
 ## bench-columns: typed array columns against lists for the alist arena (docs/design.md)
 bench-columns: $(VENV)/.installed

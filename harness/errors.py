@@ -57,3 +57,18 @@ class ProgramError(ValueError):
 
 class ImplementationLoadError(ImportError):
     """``--impl`` named something that is not an implementation (SPEC §1 exports)."""
+
+
+#: The error kinds the runner compares, most specific first: an error's kind is the first of these
+#: it is an instance of (a ``ReentrantCall`` is a ``RuntimeError``, as SPEC §2 says it raises).
+KINDS: tuple[type[Exception], ...] = (
+    InvalidHandle,
+    BuilderFinished,
+    ConflictingRecord,
+    CallbackError,
+    RecursionError,
+    KeyError,
+    TypeError,
+    ValueError,
+    RuntimeError,
+)

@@ -34,14 +34,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, NoReturn
 
 from arenacheck import laws
-from arenacheck.errors import (
-    BuilderFinished,
-    CallbackError,
-    ConflictingRecord,
-    ImplementationLoadError,
-    InvalidHandle,
-    ReentrantCall,
-)
+from arenacheck.errors import KINDS, ImplementationLoadError, ReentrantCall
 from arenacheck.program import Op, Structure
 
 DEFAULT_TIMEOUT = 10.0
@@ -55,21 +48,7 @@ class ExternalError(Exception):
 
 
 #: Error kinds a reply may name (``{"error": "Kind: message"}``), as the runner compares them.
-ERROR_KINDS: dict[str, type[Exception]] = {
-    cls.__name__: cls
-    for cls in (
-        InvalidHandle,
-        BuilderFinished,
-        ConflictingRecord,
-        ReentrantCall,
-        CallbackError,
-        RecursionError,
-        KeyError,
-        TypeError,
-        ValueError,
-        RuntimeError,
-    )
-}
+ERROR_KINDS: dict[str, type[Exception]] = {cls.__name__: cls for cls in (*KINDS, ReentrantCall)}
 
 
 def error_from(text: str) -> Exception:
@@ -185,6 +164,21 @@ class Child:
     def exchange(self, line: str) -> str:
         """Write one line and return the one reply line, within the timeout."""
         self.write(line)
+        return self.read_reply(line)
+
+    def exchange_many(self, lines: list[str], chunk: int = 64) -> list[str]:
+        """Replies to many lines, pipelined: a chunk of short request lines always fits in the
+        pipe, so writing it cannot block while the child waits for us to read its replies."""
+        replies = []
+        for start in range(0, len(lines), chunk):
+            batch = lines[start : start + chunk]
+            for line in batch:
+                self.write(line)
+            replies += [self.read_reply(line) for line in batch]
+        return replies
+
+    def read_reply(self, line: str) -> str:
+        """The next reply line (to ``line``), within the timeout."""
         assert self.process is not None and self.process.stdout is not None
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + self.timeout
@@ -301,22 +295,23 @@ class Wire:
     def call(self, client: Client, op: Op) -> dict[str, Any]:
         """Send ``op`` for ``client`` and return its checked reply (errors included)."""
         if self.owner is not client or self.child.process is None:
-            self._take(client)
+            self.take(client)
         line = json.dumps(op)
-        return self._reply(line, op["op"], self.child.exchange(line))
+        return self.check(line, op["op"], self.child.exchange(line))
 
-    def _take(self, client: Client) -> None:
+    def take(self, client: Client) -> None:
         """Give the child to ``client``: a header, then its earlier state-changing lines."""
         self.owner = None
         self.child.write(json.dumps({"program": client.structure, "version": VERSION}))
         for line, reply in client.log:
-            again = self._reply(line, json.loads(line)["op"], self.child.exchange(line))
+            again = self.check(line, json.loads(line)["op"], self.child.exchange(line))
             if again != reply:
                 got = f"{json.dumps(again)} this time, {json.dumps(reply)} before"
                 self.child.fail(laws.PROTOCOL_MALFORMED, line, f"replaying the builder: {got}")
         self.owner = client
 
-    def _reply(self, line: str, name: str, text: str) -> dict[str, Any]:
+    def check(self, line: str, name: str, text: str) -> dict[str, Any]:
+        """The reply ``text`` to ``line`` as an object of the operation's shape, or a failure."""
         try:
             reply = json.loads(text)
         except ValueError:
@@ -341,9 +336,11 @@ class Client:
     def __init__(self, wire: Wire) -> None:
         self.wire = wire
         self.log: list[tuple[str, dict[str, Any]]] = []
+        self._read: tuple[str, dict[str, Any]] | None = None  # the last reply, if a read
 
     def call(self, op: Op, changes_state: bool = False) -> dict[str, Any]:
         """Send ``op``; return its reply, or raise the error or ``Unsupported`` it stands for."""
+        self._read = None
         reply = self.wire.call(self, op)
         if changes_state:
             self.log.append((json.dumps(op), reply))
@@ -352,6 +349,16 @@ class Client:
             raise Unsupported(op)
         if "error" in reply:
             raise error_from(reply["error"])
+        return reply
+
+    def read(self, op: Op) -> dict[str, Any]:
+        """A read: the runner asks the same question several ways in a row (``get``, ``in``,
+        ``[]``...), and nothing can change in between, so one line answers them all."""
+        line = json.dumps(op)
+        if self._read is not None and self._read[0] == line:
+            return self._read[1]
+        reply = self.call(op)
+        self._read = (line, reply)
         return reply
 
 
@@ -372,9 +379,11 @@ class ExternalLists(Client):
         self.defined = 0
         self._cells: int | None = 0
         self._last: tuple[int, list[tuple[Any, Any]]] | None = None  # the freshest list read
+        self._fetched: dict[int, list[tuple[Any, Any]]] = {}  # by prefetch, until the next call
 
     def call(self, op: Op, changes_state: bool = False) -> dict[str, Any]:
         self._cells, self._last = None, None
+        self._fetched.clear()
         reply = super().call(op, changes_state)
         if "cells" in reply:
             self._cells = reply["cells"]
@@ -490,10 +499,27 @@ class ExternalLists(Client):
         var = self._var(h)
         if var is None:
             return self._bad(call, h)  # type: ignore[no-any-return]
+        if var in self._fetched:
+            return list(self._fetched[var])
         if self._last is None or self._last[0] != var:
             _, items = self._list({"op": "items", "var": var}, changes_state=False)
             self._last = (var, items)
         return list(self._last[1])
+
+    def prefetch(self, handles: list[Any]) -> None:
+        """Read many lists in one pipelined exchange (the end-of-program persistence reads).
+        A reply that is an error is not kept: the read itself then asks again and raises."""
+        wanted = sorted({var for h in handles if (var := self._var(h))})
+        if self.wire.owner is not self or self.wire.child.process is None:
+            self.wire.take(self)
+        lines = [json.dumps({"op": "items", "var": var}) for var in wanted]
+        self._fetched.clear()
+        for var, line, text in zip(
+            wanted, lines, self.wire.child.exchange_many(lines), strict=True
+        ):
+            reply = self.wire.check(line, "items", text)
+            if "items" in reply and "error" not in reply and "unsupported" not in reply:
+                self._fetched[var] = [(k, v) for k, v in reply["items"]]
 
     def items(self, h: Any) -> list[tuple[Any, Any]] | None:
         return self._items(h, "items")
@@ -514,14 +540,14 @@ class ExternalLists(Client):
         var = self._var(h)
         if var is None:
             return self._bad("get", h)
-        reply = self.call({"op": "get", "var": var, "key": key})
+        reply = self.read({"op": "get", "var": var, "key": key})
         return reply["value"] if reply["found"] else default
 
     def contains(self, h: Any, key: Any) -> Any:
         var = self._var(h)
         if var is None:
             return self._bad("contains", h)
-        return self.call({"op": "get", "var": var, "key": key})["found"]
+        return self.read({"op": "get", "var": var, "key": key})["found"]
 
     @property
     def cell_count(self) -> int:
@@ -581,7 +607,7 @@ class ExternalMap:
         self.builder = builder
 
     def _scope(self, index: Any) -> Any:
-        return self.builder.call({"op": "lookup", "index": index})["scope"]
+        return self.builder.read({"op": "lookup", "index": index})["scope"]
 
     def get(self, index: Any, default: Any = None) -> Any:
         scope = self._scope(index)
@@ -597,7 +623,7 @@ class ExternalMap:
         return scope
 
     def intervals(self) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in self.builder.call({"op": "intervals"})["intervals"]]
+        return [tuple(r) for r in self.builder.read({"op": "intervals"})["intervals"]]
 
     def __len__(self) -> int:
         return len(self.intervals())

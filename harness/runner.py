@@ -21,9 +21,8 @@ from typing import Any, NoReturn
 
 from arenacheck import laws
 from arenacheck.errors import (
-    BuilderFinished,
+    KINDS,
     CallbackError,
-    ConflictingRecord,
     InvalidHandle,
     ProgramError,
 )
@@ -94,7 +93,6 @@ class Stats:
     programs: int = 0
     operations: int = 0
     checks: Counter[str] = field(default_factory=Counter)
-
     unsupported: int = 0  # programs an external implementation could not run to the end
 
     def add(self, other: Stats) -> None:
@@ -135,17 +133,7 @@ def error_kind(err: BaseException | None) -> str | None:
     """The error kind the runner compares: the most specific SPEC error class that fits."""
     if err is None:
         return None
-    for cls in (
-        InvalidHandle,
-        BuilderFinished,
-        ConflictingRecord,
-        CallbackError,
-        RecursionError,
-        KeyError,
-        TypeError,
-        ValueError,
-        RuntimeError,
-    ):
+    for cls in KINDS:
         if isinstance(err, cls):
             return cls.__name__
     return type(err).__name__
@@ -574,6 +562,9 @@ class AlistSession(Session):
     def finish(self) -> None:
         """Persistence: every variable still reads as it did when it was defined."""
         readers = [self.impl_reader, self.impl_builder] if self.built else [self.impl_reader]
+        prefetch = getattr(self.impl_reader, "prefetch", None)  # one exchange, for a process
+        if prefetch is not None:
+            prefetch([var.impl for var in self.vars if var is not None])
         for var in self.vars:
             if var is not None:
                 for reader in readers:

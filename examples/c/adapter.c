@@ -312,17 +312,22 @@ static int32_t put_key(int32_t head, int64_t key, int64_t value, int is_null, en
     return allocate(n, new_cell(key, value, is_null, rest));
 }
 
+static void finished_error(void) {
+    error("BuilderFinished", "ListBuilder is finished: build() already ran");
+}
+
+/* The input list of a list-producing line, in SPEC's error order (finished, then handles). On
+ * failure the error is reported, the line's variable is defined as FAILED, and FAILED returned. */
+static int32_t input(const char *name) {
+    int32_t head = finished ? FAILED : var(name);
+    if (finished) finished_error();
+    if (head == FAILED) define(FAILED);
+    return head;
+}
+
 static void op_put(enum put_mode mode) {
-    if (finished) {
-        define(FAILED);
-        error("BuilderFinished", "ListBuilder is finished: build() already ran");
-        return;
-    }
-    int32_t head = var("src");
-    if (head == FAILED) {
-        define(FAILED);
-        return;
-    }
+    int32_t head = input("src");
+    if (head == FAILED) return;
     const struct field *k = get("key");
     int64_t value;
     int is_null;
@@ -349,18 +354,10 @@ static void op_put(enum put_mode mode) {
 }
 
 static void op_extend(void) {
-    if (finished) {
-        define(FAILED);
-        error("BuilderFinished", "ListBuilder is finished: build() already ran");
-        return;
-    }
-    int32_t head = var("src");
+    int32_t head = input("src");
     int64_t start = num("start", 0), step = num("step", 1), count = num("count", 0), value;
     int is_null, raised = 0;
-    if (head == FAILED) {
-        define(FAILED);
-        return;
-    }
+    if (head == FAILED) return;
     if (!read_value("value", &value, &is_null)) {
         define(FAILED);
         unsupported();
@@ -404,21 +401,10 @@ static int combine(enum combine how, int64_t a, int an, int64_t b, int bn, int64
 }
 
 static void op_merge(int is_union) {
-    if (finished) {
-        define(FAILED);
-        error("BuilderFinished", "ListBuilder is finished: build() already ran");
-        return;
-    }
-    int32_t a = var("a");
-    if (a == FAILED) {
-        define(FAILED);
-        return;
-    }
-    int32_t b = var("b");
-    if (b == FAILED) {
-        define(FAILED);
-        return;
-    }
+    int32_t a = input("a");
+    if (a == FAILED) return;
+    int32_t b = input("b");
+    if (b == FAILED) return;
     static const char *names[] = {"left", "right", "add", "sub", "min", "max", "raise"};
     enum combine how = LEFT;
     int keeps = 1; /* combine(v, v) == v for every v: a cell both chains reach can be shared */
@@ -511,7 +497,7 @@ static void op_bad_handle(void) {
     }
     for (int k = 0; k < 5; k++)
         if (finished && is("call", mutating[k])) {
-            error("BuilderFinished", "ListBuilder is finished: build() already ran");
+            finished_error();
             return;
         }
     if (h->kind == INT && h->i >= 0 && h->i < ncells) {
@@ -534,7 +520,7 @@ static void alist_op(void) {
     } else if (is("op", "get")) op_get();
     else if (is("op", "bad_handle")) op_bad_handle();
     else if (is("op", "build")) {
-        if (finished) error("BuilderFinished", "ListBuilder is finished: build() already ran");
+        if (finished) finished_error();
         else finished = 1, put("{}");
     } else unsupported();
 }
