@@ -88,6 +88,13 @@ def _spec(args: argparse.Namespace) -> ImplSpec:
     return ImplSpec(args.impl, args.impl_cmd, args.timeout)
 
 
+def _close(impl: Any) -> None:
+    """Stop an external implementation's process (a module has nothing to stop)."""
+    close = getattr(impl, "close", None)
+    if callable(close):
+        close()
+
+
 def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str) -> None:
     """The options ``check`` and ``fuzz`` share: what to check, for how long, where to write."""
     _add_impl(parser)
@@ -188,15 +195,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from arenacheck import stateful
-    from arenacheck.display import Display
 
     structures = _structures(args)
     spec = _spec(args)
-    impl = spec.load(structures)
     try:
         settings = stateful.profile(args.profile)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    impl = spec.load(structures)
+    try:
+        return _check(args, structures, spec, impl, settings)
+    finally:
+        _close(impl)
+
+
+def _check(
+    args: argparse.Namespace,
+    structures: tuple[Structure, ...],
+    spec: ImplSpec,
+    impl: Any,
+    settings: Any,
+) -> int:
+    from arenacheck import stateful
+    from arenacheck.display import Display
+
     fuzzing = _atheris_available()
     stateful_part = 1.0 - FUZZ_SHARE if fuzzing else 1.0
     started = time.monotonic()
@@ -359,6 +381,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not files:
         raise UsageError("no program files (*.jsonl) found")
     impl = _spec(args).load()
+    try:
+        return _replay(args, files, impl)
+    finally:
+        _close(impl)
+
+
+def _replay(args: argparse.Namespace, files: list[Path], impl: Any) -> int:
     status = 0
     total = Stats()
     for path in files:

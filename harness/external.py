@@ -20,6 +20,7 @@ is then killed and restarted for the next program; it is never left running.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import json
 import os
@@ -150,6 +151,10 @@ class Child:
                 if pipe is not None:
                     pipe.close()
         _CHILDREN.discard(self)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # at interpreter exit, modules may be gone
+            self.stop()
 
     def write(self, line: str) -> None:
         if self.process is None:

@@ -195,5 +195,7 @@ def test_c_adapter_planted_bugs_are_caught(
     assert main([*args, "--budget", "30", "--out", str(tmp_path)]) == 1
     [written] = tmp_path.glob("*.jsonl")
     assert law.replace(" ", "-") in written.name
-    verdict = run_program(loads(written.read_text()), External(command))
+    external = External(command)
+    verdict = run_program(loads(written.read_text()), external)
+    external.close()
     assert verdict.violation is not None and verdict.violation.law == law
