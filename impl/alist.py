@@ -11,10 +11,10 @@ in per-cell objects: ``next`` is an ``array('i')``; keys and values each start i
 form that holds them (nothing at all while every value is ``None``, then ``array('q')`` while every
 item is a machine int) and are widened to a ``list`` once, the first time an item does not fit.
 
-Every algorithm is a loop: a walk down a chain collects what must be copied into a scratch list,
-and the new cells are then built bottom-up, popping the scratch list. Callbacks and key
-comparisons (the only code that can raise) all run before the first cell is allocated, so a
-failed operation leaves no trace.
+Every algorithm is a loop, and a pure function over the columns (``kernels.py``): a walk down a
+chain collects what must be copied, and the kernel returns the new cells, bottom-up, for the
+builder to append. Callbacks and key comparisons (the only code that can raise) all run inside
+the kernel, before the first cell is appended, so a failed operation leaves no trace.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from arenacheck.errors import BuilderFinished, InvalidHandle, ReentrantCall
+from arenacheck.impl.kernels import NewCells, merge, put, same, walk
 
 EMPTY = None
 
@@ -79,13 +80,7 @@ class _Cells:
 
     def items_reverse(self, h: Handle) -> list[tuple[Any, Any]]:
         """Entries in descending key order: the chain's own order."""
-        cell = self._head(h)
-        keys, values, nxt = self._keys, self._values, self._next
-        out: list[tuple[Any, Any]] = []
-        while cell >= 0:
-            out.append((keys[cell], None if values is None else values[cell]))
-            cell = nxt[cell]
-        return out
+        return walk(self._keys, self._values, self._next, self._head(h))
 
     def items(self, h: Handle) -> list[tuple[Any, Any]]:
         """Entries in ascending key order."""
@@ -184,44 +179,33 @@ class ListBuilder(_Cells):
     ) -> Handle:
         """Insert or replace ``key``; ``make`` (an ``or_insert_with`` fn) makes the value."""
         self._mutating()
-        cell = self._head(h)
-        keys, nxt = self._keys, self._next
-        above: list[int] = []  # the cells with greater keys, top down: they must be copied
-        while cell >= 0 and key < keys[cell]:
-            above.append(cell)
-            cell = nxt[cell]
-        present = cell >= 0 and keys[cell] == key
-        if present and not replace:
-            return h
-        if make is not None:
+        head = self._head(h)
+        columns, same = (self._keys, self._values, self._next), self._same
+        if make is None:
+            cells = put(*columns, head, key, value, None, replace, same)
+        else:
             self._busy = True
             try:
-                value = make()
+                cells = put(*columns, head, key, value, make, replace, same)
             finally:
                 self._busy = False
-        if present:
-            if self._same(self._value(cell), value):
-                return h
-            cell = nxt[cell]
-        if not above:
-            return self._cell(key, value, cell)  # above every key: one cell, O(1)
-        return self._rebuild(above, key, value, cell)
+        if cells is None:
+            return h
+        _, new_keys, new_values, nexts = cells
+        if len(nexts) == 1:  # the common case: one cell above every key
+            return self._cell(new_keys[0], new_values[0], nexts[0])
+        return self._append(cells)
 
-    def _rebuild(self, above: list[int], key: Any, value: Any, tail: int) -> int:
-        """One cell for ``key`` on ``tail``, then copies of the cells ``above`` it, bottom-up.
-
-        The copies are consecutive cells, each pointing at the one before it, and their keys
-        and values come from the columns themselves (so they fit without a check): they are
-        appended column by column in bulk rather than cell by cell.
-        """
-        first = self._cell(key, value, tail)
-        above.reverse()
-        self._next.extend(range(first, first + len(above)))
-        keys, values = self._keys, self._values
-        keys.extend([keys[c] for c in above])
-        if values is not None:
-            values.extend([values[c] for c in above])
-        return first + len(above)
+    def _append(self, cells: NewCells) -> Handle:
+        """Append a kernel's new cells (``next`` first, so a full arena fails before anything
+        changes) and return the result's handle."""
+        head, new_keys, new_values, nexts = cells
+        if nexts:
+            size = len(self._next)
+            self._next.extend(nexts)
+            self._keys = grown(self._keys, new_keys, size)  # type: ignore[assignment]
+            self._values = grown(self._values, new_values, size)
+        return EMPTY if head < 0 else head
 
     # Merges: zip both chains from the top into scratch lists, then build cells bottom-up.
 
@@ -246,61 +230,16 @@ class ListBuilder(_Cells):
             if not union:
                 return EMPTY
             return h1 if c2 < 0 else h2
-        keys, nxt = self._keys, self._next
-        out_keys: list[Any] = []
-        out_values: list[Any] = []
-        reusable: list[int] = []  # a cell holding this entry's key and value, or _END
         self._busy = True
         try:
-            while c1 >= 0 and c2 >= 0:
-                if c1 == c2 and combine is None:
-                    break  # a common tail: set forms share it whole
-                k1, k2 = keys[c1], keys[c2]
-                if k2 < k1:  # the greater key is in the first list only
-                    only, c1 = c1, nxt[c1]
-                elif k1 < k2:  # ... in the second list only
-                    only, c2 = c2, nxt[c2]
-                else:  # in both
-                    v1 = self._value(c1)
-                    v = v1 if combine is None else combine(v1, self._value(c2))
-                    out_keys.append(k1)
-                    out_values.append(v)
-                    reusable.append(self._holding(c1, v, c2))
-                    c1, c2 = nxt[c1], nxt[c2]
-                    continue
-                if union:
-                    out_keys.append(keys[only])
-                    out_values.append(self._value(only))
-                    reusable.append(only)
+            cells = merge(self._keys, self._values, self._next, c1, c2, combine, union, self._same)
         finally:
             self._busy = False
-        if c1 == c2:
-            tail = c1  # a tail both inputs share (or both ran out)
-        elif union:
-            tail = c1 if c1 >= 0 else c2  # the rest of one input: keys below both minimums
-        else:
-            tail = _END
-        # Build bottom-up; a cell whose entry and rest already match is shared, not copied.
-        while out_keys:
-            cell = reusable.pop()
-            key, value = out_keys.pop(), out_values.pop()
-            if cell >= 0 and nxt[cell] == tail:
-                tail = cell
-            else:
-                tail = self._cell(key, value, tail)
-        return EMPTY if tail < 0 else tail
-
-    def _holding(self, c1: int, value: Any, c2: int) -> int:
-        """Which of two cells with this key already holds ``value`` (``_END`` if neither)."""
-        for cell in (c1, c2):
-            if self._same(self._value(cell), value):
-                return cell
-        return _END
+        return self._append(cells)
 
     @staticmethod
     def _same(stored: Any, value: Any) -> bool:
-        """Values are compared by equality (SPEC: ``replace`` with an equal value is a no-op)."""
-        return stored is value or bool(stored == value)
+        return same(stored, value)
 
     def build(self) -> ListStorage:
         """Finish the builder and hand its cells to a read-only storage."""

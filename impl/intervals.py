@@ -11,13 +11,12 @@ search over the starts.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from typing import Any
 
 from arenacheck.errors import BuilderFinished, ConflictingRecord
+from arenacheck.impl.kernels import ConflictAt, coalesce, find
 
 _DOMAIN = 2**32
-_LOW = _DOMAIN - 1
 
 
 def _u32(name: str, value: object) -> int:
@@ -26,29 +25,6 @@ def _u32(name: str, value: object) -> int:
     if not 0 <= value < _DOMAIN:
         raise ValueError(f"{name} {value!r} is outside [0, 2**32)")
     return int(value)
-
-
-def coalesce(packed: list[int]) -> tuple[array[int], array[int], array[int]]:
-    """Sorted packed records -> (starts, ends, scopes); ``ConflictingRecord`` on a clash.
-
-    A run of records with one scope becomes one range, gaps between its indices included.
-    """
-    starts, ends, scopes = array("I"), array("I"), array("I")
-    previous = -1
-    for record in packed:
-        if record == previous:
-            continue  # the same record twice counts once
-        index, scope = record >> 32, record & _LOW
-        if previous >= 0 and index == previous >> 32:
-            raise ConflictingRecord(index, previous & _LOW, scope)
-        previous = record
-        if scopes and scopes[-1] == scope:
-            ends[-1] = index
-        else:
-            starts.append(index)
-            ends.append(index)
-            scopes.append(scope)
-    return starts, ends, scopes
 
 
 class IntervalMap:
@@ -62,10 +38,8 @@ class IntervalMap:
     def get(self, index: object, default: Any = None) -> Any:
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < _DOMAIN:
             return default
-        r = bisect_right(self._starts, index) - 1
-        if r >= 0 and index <= self._ends[r]:
-            return self._scopes[r]
-        return default
+        scope = find(self._starts, self._ends, self._scopes, index)
+        return default if scope is None else scope
 
     def __getitem__(self, index: object) -> int:
         scope = self.get(index)
@@ -100,6 +74,8 @@ class IntervalMapBuilder:
     def build(self) -> IntervalMap:
         if self._finished:
             raise BuilderFinished("IntervalMapBuilder")
-        map_ = IntervalMap(*coalesce(sorted(self._records)))
+        ranges = coalesce(sorted(self._records))
+        if isinstance(ranges, ConflictAt):
+            raise ConflictingRecord(*ranges)
         self._finished = True
-        return map_
+        return IntervalMap(*(array("I", column) for column in ranges))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -51,6 +52,31 @@ def union_cells(
         return 0
     shared_below = max(first[0][0], second[0][0])
     return len(result) - sum(1 for k, _ in result if k < shared_below)
+
+
+# --- The operations on contents, as functions --------------------------------------------------
+
+
+def put_entries(entries: Entries, key: Any, value: Any) -> Entries:
+    """``entries`` with ``key -> value``, in key order (a foreign key raises ``TypeError``)."""
+    where = bisect_left(entries, key, key=_key)
+    present = where < len(entries) and entries[where][0] == key
+    return (*entries[:where], (key, value), *entries[where + 1 if present else where :])
+
+
+def merge_entries(
+    first: Entries, second: Entries, combine: Callable[[Any, Any], Any], union: bool
+) -> Entries:
+    """The keys in both (``union``: in either), ``combine(first, second)`` for keys in both."""
+    a, b = dict(first), dict(second)
+    keys = sorted(a.keys() | b.keys())  # raises TypeError on incomparable keys
+
+    def value(k: Any) -> Any:
+        if k in a and k in b:
+            return combine(a[k], b[k])
+        return a[k] if k in a else b[k]
+
+    return tuple((k, value(k)) for k in keys if union or (k in a and k in b))
 
 
 # --- Reads, shared by the builder and the storage ----------------------------------------------
@@ -159,8 +185,7 @@ class ListBuilder(_Lists):
             new_value = make()
         if present and entries[where][1] == new_value:
             return h
-        below, above = entries[:where], entries[where + 1 if present else where :]
-        return self._new((*below, (key, new_value), *above), insert_cells(entries, key))
+        return self._new(put_entries(entries, key, new_value), insert_cells(entries, key))
 
     # Merges.
 
@@ -170,15 +195,10 @@ class ListBuilder(_Lists):
 
     def intersect_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
         self._mutating()
-        first, second = dict(self._entries(h1)), dict(self._entries(h2))
+        first, second = self._entries(h1), self._entries(h2)
         if not first or not second:
             return EMPTY
-        keys = sorted(first.keys() | second.keys())  # raises TypeError on incomparable keys
-        result = tuple(
-            (k, self._combine(combine, first[k], second[k]))
-            for k in keys
-            if k in first and k in second
-        )
+        result = merge_entries(first, second, partial(self._combine, combine), union=False)
         return self._new(result, intersect_cells(result))
 
     def union_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
@@ -188,14 +208,7 @@ class ListBuilder(_Lists):
             return h1
         if not first:
             return h2
-        a, b = dict(first), dict(second)
-
-        def merged(k: Any) -> Any:
-            if k in a and k in b:
-                return self._combine(combine, a[k], b[k])
-            return a[k] if k in a else b[k]
-
-        result = tuple((k, merged(k)) for k in sorted(a.keys() | b.keys()))
+        result = merge_entries(first, second, partial(self._combine, combine), union=True)
         return self._new(result, union_cells(first, second, result))
 
     def intersect(self, h1: Handle, h2: Handle) -> Handle:

@@ -29,6 +29,47 @@ def check_u32(name: str, value: object) -> int:
     return int(value)
 
 
+def scope_of(records: list[tuple[int, int]]) -> dict[int, int]:
+    """Each recorded index's one scope; ``ConflictingRecord`` (the smallest such index, its two
+    smallest scopes) if an index was recorded with two."""
+    scopes_of: dict[int, set[int]] = {}
+    for index, scope in records:
+        scopes_of.setdefault(index, set()).add(scope)
+    conflicts = sorted(i for i, scopes in scopes_of.items() if len(scopes) > 1)
+    if conflicts:
+        first, second = sorted(scopes_of[conflicts[0]])[:2]
+        raise ConflictingRecord(conflicts[0], first, second)
+    return {index: scopes.pop() for index, scopes in scopes_of.items()}
+
+
+def lookup(scopes: dict[int, int], indices: list[int], index: object, default: Any = None) -> Any:
+    """The lookup law (SPEC §3.1 laws 1-2) over the recorded ``scopes``; ``indices`` is
+    ``sorted(scopes)``."""
+    if not in_domain(index):
+        return default
+    assert isinstance(index, int)
+    if index in scopes:
+        return scopes[index]
+    # p: the greatest recorded index below, q: the least above (SPEC §3.1 law 2).
+    position = bisect_left(indices, index)
+    if 0 < position < len(indices):
+        p, q = indices[position - 1], indices[position]
+        if scopes[p] == scopes[q]:
+            return scopes[p]
+    return default
+
+
+def coalesced(scopes: dict[int, int]) -> list[tuple[int, int, int]]:
+    """The ranges of SPEC §3.1 law 3: runs of equal scope along the sorted records."""
+    ranges: list[tuple[int, int, int]] = []
+    for index, scope in sorted(scopes.items()):
+        if ranges and ranges[-1][2] == scope:
+            ranges[-1] = (ranges[-1][0], index, scope)
+        else:
+            ranges.append((index, index, scope))
+    return ranges
+
+
 class IntervalMap:
     """Node index -> scope, answered by the lookup law over the recorded pairs."""
 
@@ -37,18 +78,7 @@ class IntervalMap:
         self._indices = sorted(scopes)
 
     def get(self, index: object, default: Any = None) -> Any:
-        if not in_domain(index):
-            return default
-        assert isinstance(index, int)
-        if index in self._scopes:
-            return self._scopes[index]
-        # p: the greatest recorded index below, q: the least above (SPEC §3.1 law 2).
-        position = bisect_left(self._indices, index)
-        if 0 < position < len(self._indices):
-            p, q = self._indices[position - 1], self._indices[position]
-            if self._scopes[p] == self._scopes[q]:
-                return self._scopes[p]
-        return default
+        return lookup(self._scopes, self._indices, index, default)
 
     def __getitem__(self, index: object) -> int:
         missing = object()
@@ -66,13 +96,7 @@ class IntervalMap:
         return len(self.intervals())
 
     def intervals(self) -> list[tuple[int, int, int]]:
-        ranges: list[tuple[int, int, int]] = []
-        for index, scope in sorted(self._scopes.items()):
-            if ranges and ranges[-1][2] == scope:
-                ranges[-1] = (ranges[-1][0], index, scope)
-            else:
-                ranges.append((index, index, scope))
-        return ranges
+        return coalesced(self._scopes)
 
 
 class IntervalMapBuilder:
@@ -90,12 +114,6 @@ class IntervalMapBuilder:
     def build(self) -> IntervalMap:
         if self._finished:
             raise BuilderFinished("IntervalMapBuilder")
-        scopes_of: dict[int, set[int]] = {}
-        for index, scope in self._records:
-            scopes_of.setdefault(index, set()).add(scope)
-        conflicts = sorted(i for i, scopes in scopes_of.items() if len(scopes) > 1)
-        if conflicts:
-            first, second = sorted(scopes_of[conflicts[0]])[:2]
-            raise ConflictingRecord(conflicts[0], first, second)
+        scopes = scope_of(self._records)
         self._finished = True
-        return IntervalMap({index: scopes.pop() for index, scopes in scopes_of.items()})
+        return IntervalMap(scopes)

@@ -1,8 +1,11 @@
 """``build`` trusts that records arrive sorted and skips the sort: right for straight-line code,
 wrong as soon as a comprehension or a decorator records out of order."""
 
-from arenacheck import impl
+from array import array
+
+from arenacheck import ConflictingRecord, impl
 from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl.kernels import ConflictAt, coalesce
 
 STRUCTURE = "intervals"
 LAWS = {"normal form", "bad input", "contents", "order independence"}
@@ -13,6 +16,8 @@ class IntervalMapBuilder(impl.IntervalMapBuilder):
     def build(self) -> impl.IntervalMap:
         if self._finished:
             return super().build()
-        built = impl.IntervalMap(*impl.intervals.coalesce(list(self._records)))  # the bug
+        ranges = coalesce(list(self._records))  # the bug: records are not sorted first
+        if isinstance(ranges, ConflictAt):
+            raise ConflictingRecord(*ranges)
         self._finished = True
-        return built
+        return impl.IntervalMap(*(array("I", column) for column in ranges))

@@ -2,6 +2,7 @@
 instead of ``None`` (it checks the range's end only past the last range): visible only between
 records."""
 
+from bisect import bisect_right
 from typing import Any
 
 from arenacheck import impl
@@ -16,7 +17,7 @@ class IntervalMap(impl.IntervalMap):
     def get(self, index: Any, default: Any = None) -> Any:
         found = super().get(index, default)
         if found is default and isinstance(index, int) and not isinstance(index, bool):
-            r = impl.intervals.bisect_right(self._starts, index) - 1
+            r = bisect_right(self._starts, index) - 1
             if 0 <= r < len(self._starts) - 1:
                 return self._scopes[r]  # the bug: the gap after range r is not range r
         return found
