@@ -4,23 +4,27 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl harness tests bench fuzz
 
-.PHONY: check test lint format clean bench-columns bench-protocol seeds
+.PHONY: check prove test lint format clean bench-columns bench-protocol seeds
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[fuzz]'
+	$(BIN)/python -m pip install -q -e '.[fuzz,prove]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-## check: verify the bundled implementation: stateful machines, then fuzzing (ARGS="--budget 600")
+## check: verify the bundled implementation: stateful machines, fuzzing, then the prove phase (ARGS="--budget 600")
 check: $(VENV)/.installed
 	$(BIN)/arenacheck check $(ARGS)
+
+## prove: CrossHair over every contract and model diff (ARGS="--per-condition-timeout 60 --budget 3600")
+prove: $(VENV)/.installed
+	$(BIN)/arenacheck prove $(ARGS)
 
 ## test: lint, type-check, then the whole test suite
 test: lint

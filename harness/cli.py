@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import tempfile
 import time
@@ -28,6 +29,10 @@ DEFAULT_OUT = "arenacheck-failures"
 SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
 #: The part of ``check``'s budget that goes to fuzzing, when atheris is installed.
 FUZZ_SHARE = 1 / 4
+#: The part that goes to proving the public-operation contracts, when CrossHair is installed,
+#: and the least time each of those conditions gets (with less, they may explore nothing).
+PROVE_SHARE = 1 / 6
+PROVE_MINIMUM = 2.0
 
 
 def _structures(args: argparse.Namespace) -> tuple[Structure, ...]:
@@ -135,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, "
         "else ci under $CI, else dev)",
     )
+    check.add_argument(
+        "--backend",
+        choices=["hypothesis", "crosshair"],
+        default="hypothesis",
+        help="how the stateful engine picks values: at random (default) or by CrossHair's "
+        "solver (needs arenacheck[prove])",
+    )
     check.set_defaults(func=cmd_check)
 
     fuzz = sub.add_parser("fuzz", help="coverage-guided fuzzing of the implementation (atheris)")
@@ -162,6 +174,44 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     replay.set_defaults(func=cmd_replay)
 
+    prove = sub.add_parser(
+        "prove", help="check contracts and model diffs by symbolic execution (CrossHair)"
+    )
+    prove.add_argument(
+        "--impl",
+        default=DEFAULT_IMPL,
+        metavar="MODULE",
+        help=f"the implementation the program contracts check (default: {DEFAULT_IMPL})",
+    )
+    prove.add_argument(
+        "--target",
+        nargs="+",
+        default=None,
+        metavar="MODULE",
+        help="modules (or .py files) whose PEP 316 contracts to check "
+        "(default: arenacheck.impl.kernels arenacheck.contracts, and the model diffs)",
+    )
+    prove.add_argument(
+        "--per-condition-timeout",
+        type=_budget,
+        default=5.0,
+        metavar="SECONDS",
+        help="time for each condition (default: 5)",
+    )
+    prove.add_argument(
+        "--budget", type=_budget, default=300.0, metavar="SECONDS", help="time for the whole run"
+    )
+    prove.add_argument(
+        "--only", default=None, metavar="TEXT", help="check only conditions whose name holds TEXT"
+    )
+    prove.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"where counterexample programs are written (default: {DEFAULT_OUT})",
+    )
+    prove.set_defaults(func=cmd_prove)
+
     serve = sub.add_parser(
         "serve", help="answer the SPEC §4 protocol on stdin/stdout with a Python implementation"
     )
@@ -182,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ProgramError, ImplementationLoadError) as err:
         print(f"arenacheck: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # stdout closed early (``| head``): stop quietly, as shell tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as err:  # e.g. an --out directory that cannot be written
         print(f"arenacheck: error: {err.strerror or err}: {err.filename}", file=sys.stderr)
         return 2
@@ -202,6 +255,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         settings = stateful.profile(args.profile)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    if not stateful.backend_available(args.backend):
+        raise UsageError(
+            f"--backend {args.backend} needs hypothesis-crosshair: pip install 'arenacheck[prove]'"
+        )
     impl = spec.load(structures)
     try:
         return _check(args, structures, spec, impl, settings)
@@ -216,14 +273,16 @@ def _check(
     impl: Any,
     settings: Any,
 ) -> int:
-    from arenacheck import stateful
+    from arenacheck import prove, stateful
     from arenacheck.display import Display
 
     fuzzing = _atheris_available()
-    stateful_part = 1.0 - FUZZ_SHARE if fuzzing else 1.0
+    proving = prove.available() and spec.command is None
+    stateful_part = 1.0 - (FUZZ_SHARE if fuzzing else 0.0) - (PROVE_SHARE if proving else 0.0)
     started = time.monotonic()
     outcomes = []
     fuzzed: list[Any] = []
+    proved: tuple[list[Any], float] = ([], 0.0)
     with Display(args.budget) as display:
         for structure, share in _shares(structures, args.budget * stateful_part).items():
             stats = Stats()
@@ -236,6 +295,7 @@ def _check(
                 profile_settings=settings,
                 stats=stats,
                 on_batch=partial(display.update, task),
+                backend=args.backend,
             )
             display.finish(task, outcome.stats, outcome.found is not None)
             outcomes.append(outcome)
@@ -243,9 +303,13 @@ def _check(
             with tempfile.TemporaryDirectory() as corpus:
                 plan = FuzzPlan(1, Path(corpus), Path(args.out), spec, [])
                 fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
+        prove_time = max(args.budget * PROVE_SHARE, PROVE_MINIMUM * 2 * len(structures))
+        if proving and not any(o.found for o in outcomes) and not any(f.failed for f in fuzzed):
+            proved = _prove_public(impl, structures, prove_time, display)
     elapsed = time.monotonic() - started
     status = 0
-    print(f"arenacheck check {spec.flags()}")
+    backend = "" if args.backend == "hypothesis" else f" --backend {args.backend}"
+    print(f"arenacheck check {spec.flags()}{backend}")
     for outcome in outcomes:
         s = outcome.stats
         line = (
@@ -261,6 +325,9 @@ def _check(
             status = 1
             _report(outcome.found, Path(args.out), spec, impl)
     status = max(status, _print_fuzz(fuzzed, spec))
+    if not proving:
+        print("  (no prove phase: CrossHair is not installed; pip install 'arenacheck[prove]')")
+    status = max(status, _print_prove(proved, spec, impl, Path(args.out)))
     print(f"{'violation found' if status else 'clean'} in {elapsed:.1f} s")
     return status
 
@@ -269,6 +336,47 @@ def _unsupported(stats: Stats) -> str:
     if not stats.unsupported:
         return ""
     return f" ({stats.unsupported} cut short by an unsupported operation)"
+
+
+def _prove_public(
+    impl: Any, structures: tuple[Structure, ...], seconds: float, display: Any
+) -> tuple[list[Any], float]:
+    """The public-operation contracts of each structure, sharing ``seconds`` evenly; the
+    results and the timeout each had."""
+    from arenacheck import contracts, prove
+
+    contracts.IMPL = impl
+    tasks = prove.public_tasks(structures)
+    task = display.task("prove", seconds)
+    started = time.monotonic()
+
+    def shown(_: Any, result: Any) -> None:
+        display.show(task, time.monotonic() - started, f"{result.function}: {result.verdict}")
+
+    timeout = seconds / max(1, len(tasks))
+    return list(prove.prove(tasks, timeout, seconds + timeout, shown)), timeout
+
+
+def _print_prove(proved: tuple[list[Any], float], spec: ImplSpec, impl: Any, out: Path) -> int:
+    from arenacheck import prove
+
+    results, timeout = proved
+    if not results:
+        return 0
+    summary = prove.Summary(results, None)
+    verdict = "VIOLATION" if summary.failed else "clean"
+    print(f"  {'public':<9} {verdict:<9} prove: {summary.line(timeout)}")
+    for result in results:
+        if not result.failed:
+            continue
+        print(f"\n{result.function}: {result.condition}\n  {result.verdict}: {result.detail}")
+        if result.program is not None:
+            verdict_ = run_program(result.program, impl)
+            if verdict_.violation is not None:
+                print(verdict_.violation.describe())
+            path = write_failure(result.program, "prove", out)
+            print(f"  program: {path}  (arenacheck replay {path} {spec.flags()})")
+    return 1 if summary.failed else 0
 
 
 def _report(found: ViolationFound, out: Path, spec: ImplSpec, impl: Any) -> None:
@@ -423,3 +531,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from arenacheck.serve import main as serve
 
     return serve(load(args.impl))
+
+
+# --- prove --------------------------------------------------------------------------------------
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from arenacheck import contracts, prove
+    from arenacheck.display import Display
+
+    if not prove.available():
+        raise UsageError("prove needs CrossHair: pip install 'arenacheck[prove]'")
+    contracts.IMPL = load(args.impl)
+    try:
+        targets = [prove.load_target(t) for t in args.target or prove.DEFAULT_TARGETS]
+    except (ImportError, OSError) as err:
+        raise UsageError(f"--target: {err}") from None
+    tasks = prove.tasks(targets, diffs=args.target is None)
+    if args.only:
+        tasks = [t for t in tasks if args.only in t.function]
+    canary = (
+        prove.tasks([prove.load_target(str(prove.CANARY))], diffs=False)[:1]
+        if prove.CANARY.is_file()
+        else []
+    )
+    results: list[Any] = []
+    with Display(len(tasks)) as display:
+        bar = display.task("prove", len(tasks) + len(canary))
+
+        def shown(task: Any, result: Any) -> None:
+            results.append(result)
+            found = sum(r.verdict == prove.COUNTEREXAMPLE for r in results)
+            text = (
+                f"{task.function} · {sum(r.paths for r in results)} paths · {found} counterexamples"
+            )
+            display.show(bar, len(results), text)
+
+        timeout = max(args.per_condition_timeout, prove.CANARY_TIMEOUT)
+        caught = list(prove.prove(canary, timeout, args.budget, shown))
+        list(prove.prove(tasks, args.per_condition_timeout, args.budget, shown))
+    summary = prove.Summary(results[len(caught) :], caught[0] if caught else None)
+    print(f"arenacheck prove --impl {args.impl}")
+    print(prove.table(summary.results))
+    if summary.canary is not None:
+        verdict = "caught" if summary.canary.verdict == prove.COUNTEREXAMPLE else "ESCAPED"
+        print(f"  canary ({prove.CANARY.name}): {verdict} in {summary.canary.seconds:.1f} s")
+    for result in summary.results:
+        if result.failed:
+            print(f"\n{result.function}: {result.condition}\n  {result.verdict}: {result.detail}")
+            if result.program is not None:
+                path = write_failure(result.program, "prove", Path(args.out))
+                print(f"  as a program: {path}  (arenacheck replay {path} --impl {args.impl})")
+    print(summary.line(args.per_condition_timeout))
+    return 1 if summary.failed else 0

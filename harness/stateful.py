@@ -96,14 +96,21 @@ def rarely(data: st.DataObject, one_in: int, label: str) -> bool:
     return data.draw(st.integers(0, one_in - 1), label=label) == one_in - 1
 
 
+class BudgetSpent(Exception):
+    """Raised by a machine made after its run's deadline: ends a run that is one long test."""
+
+
 class ProgramMachine(RuleBasedStateMachine):
     """Records every operation it applies, so a failure carries its program."""
 
     structure: Structure
     impl: Implementation
     stats: Stats | None = None  # shared by every machine of one run, for progress displays
+    deadline: float | None = None  # time.monotonic() after which no example starts
 
     def __init__(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BudgetSpent()
         super().__init__()
         try:
             self.session: Session = self._session()
@@ -395,12 +402,33 @@ MACHINES: dict[Structure, type[ProgramMachine]] = {
 
 
 def machine_for(
-    structure: Structure, impl: Implementation, stats: Stats | None = None
+    structure: Structure,
+    impl: Implementation,
+    stats: Stats | None = None,
+    deadline: float | None = None,
 ) -> type[ProgramMachine]:
     """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
     base = MACHINES[structure]
     name = f"{base.__name__}[{getattr(impl, '__name__', 'impl')}]"
-    return type(name, (base,), {"impl": impl, "stats": stats})
+    return type(name, (base,), {"impl": impl, "stats": stats, "deadline": deadline})
+
+
+#: Steps per example under the CrossHair backend (docs/proving.md).
+CROSSHAIR_STEPS = 8
+
+#: The Hypothesis backends ``run`` offers: random generation, or CrossHair's solver, which picks
+#: each drawn value by symbolic execution (``hypothesis-crosshair``, docs/proving.md).
+BACKENDS = ("hypothesis", "crosshair")
+
+
+def backend_available(name: str) -> bool:
+    if name == "hypothesis":
+        return True
+    try:
+        import hypothesis_crosshair_provider  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def alist_machine(impl: Implementation) -> type[ProgramMachine]:
@@ -433,22 +461,32 @@ def run(
     stats: Stats | None = None,
     batch: int = 10,
     on_batch: Callable[[Stats, float], object] | None = None,
+    backend: str = "hypothesis",
 ) -> Outcome:
     """Run batches of examples until ``budget`` seconds pass or a violation is found.
 
     Each batch gets its own seed, derived from ``seed_value`` when given, so a run is
     reproducible batch by batch. The first failing example's program is shrunk as a program
     (``arenacheck.shrink``): far faster than replaying the machine for every candidate.
+
+    With the ``crosshair`` backend the run is one long test instead (CrossHair keeps what it
+    learnt about paths for the whole test), ended by the machines' deadline.
     """
     stats = stats if stats is not None else Stats()
-    machine = machine_for(structure, impl, stats)
-    base = profile_settings or profile()
     started = time.monotonic()
+    one_test = backend != "hypothesis"
+    machine = machine_for(structure, impl, stats, started + budget if one_test else None)
+    base = profile_settings or profile()
     number = 0
     while True:
         test_settings = settings(
             base,
-            max_examples=batch,
+            backend=backend,
+            max_examples=10**9 if one_test else batch,
+            # Short examples under the solver: a long path times out and is thrown away.
+            stateful_step_count=min(base.stateful_step_count, CROSSHAIR_STEPS)
+            if one_test
+            else base.stateful_step_count,
             database=None,
             verbosity=Verbosity.quiet,
             report_multiple_bugs=False,
@@ -459,6 +497,8 @@ def run(
             test = seed(seed_value * 1_000_003 + number)(test)
         try:
             test()
+        except BudgetSpent:
+            return Outcome(structure, stats, time.monotonic() - started)
         except (ViolationFound, Flaky) as error:
             found = _violation_in(error)
             if found is None or found.program is None:

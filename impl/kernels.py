@@ -11,7 +11,9 @@ the cell with the largest key; every chain runs strictly downwards in key, and a
 points at an older cell, so two lists share the cells of their common ancestor as a tail.
 
 The contracts below (PEP 316) are the structural ones, which need nothing but the kernel; the
-contracts that compare kernels with the model live in ``arenacheck.contracts``.
+contracts that compare kernels with the model live in ``arenacheck.contracts``. Keys are typed
+``int``, the keys the contracts are checked on; the kernels only compare keys, so any mutually
+comparable keys work (the runner's foreign-key operations check the rest).
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ _LOW = 2**32 - 1
 NewCells: TypeAlias = tuple[int, list[Any], list[Any], list[int]]
 
 
+def well_formed(keys: Sequence[int], nxt: Sequence[int]) -> bool:
+    """An arena a builder can make (the kernels' precondition): parallel int columns, each cell
+    pointing at an older cell with a smaller key, so every chain falls and ends."""
+    return len(keys) == len(nxt) and all(
+        type(k) is int and type(n) is int and -1 <= n < i and (n < 0 or keys[n] < k)
+        for i, (k, n) in enumerate(zip(keys, nxt, strict=True))
+    )
+
+
 def value_at(values: Sequence[Any] | None, cell: int) -> Any:
     """The value of ``cell``; a column of ``None`` is not stored at all."""
     return None if values is None else values[cell]
@@ -44,11 +55,13 @@ def same(stored: Any, value: Any) -> bool:
 
 
 def walk(
-    keys: Sequence[Any], values: Sequence[Any] | None, nxt: Sequence[int], cell: int
+    keys: Sequence[int], values: Sequence[Any] | None, nxt: Sequence[int], cell: int
 ) -> list[tuple[Any, Any]]:
     """The entries of the chain from ``cell``, in its own (descending) order.
 
-    post: len(__return__) <= len(keys)
+    pre: well_formed(keys, nxt) and (values is None or len(values) == len(keys))
+    pre: -1 <= cell < len(keys)
+    post: all(a[0] > b[0] for a, b in zip(__return__, __return__[1:]))
     """
     out: list[tuple[Any, Any]] = []
     while cell >= 0:
@@ -57,10 +70,11 @@ def walk(
     return out
 
 
-def locate(keys: Sequence[Any], nxt: Sequence[int], cell: int, key: Any) -> tuple[list[int], int]:
+def locate(keys: Sequence[int], nxt: Sequence[int], cell: int, key: int) -> tuple[list[int], int]:
     """Walk down from ``cell`` past every key greater than ``key``: those cells (top down: an
     insert must copy them) and the first cell whose key is not greater (``END`` if none).
 
+    pre: well_formed(keys, nxt) and -1 <= cell < len(keys) and type(key) is int
     post: all(keys[c] > key for c in __return__[0])
     post: __return__[1] == END or keys[__return__[1]] <= key
     """
@@ -72,11 +86,11 @@ def locate(keys: Sequence[Any], nxt: Sequence[int], cell: int, key: Any) -> tupl
 
 
 def put(
-    keys: Sequence[Any],
+    keys: Sequence[int],
     values: Sequence[Any] | None,
     nxt: Sequence[int],
     head: int,
-    key: Any,
+    key: int,
     value: Any,
     make: Callable[[], Any] | None,
     replace: bool,
@@ -88,7 +102,10 @@ def put(
     ``make`` (an ``or_insert_with`` callback) makes the value, only if the key is inserted;
     ``equal`` tells whether a replace changes nothing.
 
+    pre: well_formed(keys, nxt) and (values is None or len(values) == len(keys))
+    pre: -1 <= head < len(keys) and type(key) is int
     post: __return__ is None or len(__return__[1]) == len(__return__[3]) >= 1
+    post: __return__ is None or well_formed([*keys, *__return__[1]], [*nxt, *__return__[3]])
     post: __return__ is None or __return__[0] == len(nxt) + len(__return__[3]) - 1
     """
     above, cell = locate(keys, nxt, head, key)
@@ -114,7 +131,7 @@ def put(
 
 
 def merge(
-    keys: Sequence[Any],
+    keys: Sequence[int],
     values: Sequence[Any] | None,
     nxt: Sequence[int],
     c1: int,
@@ -132,7 +149,10 @@ def merge(
     the keys below both minimums: SPEC §2.1 law 5). A result entry whose input cell already holds
     it on the same rest is that cell, not a copy (``equal`` compares values).
 
+    pre: well_formed(keys, nxt) and (values is None or len(values) == len(keys))
+    pre: 0 <= c1 < len(keys) and 0 <= c2 < len(keys)
     post: len(__return__[1]) == len(__return__[2]) == len(__return__[3])
+    post: well_formed([*keys, *__return__[1]], [*nxt, *__return__[3]])
     """
     out_keys: list[Any] = []
     out_values: list[Any] = []
@@ -186,7 +206,7 @@ def merge(
 class ConflictAt(NamedTuple):
     """Two scopes recorded for one index (the smallest such index, its two smallest scopes)."""
 
-    index: int
+    at: int
     first: int
     second: int
 
@@ -198,7 +218,9 @@ def coalesce(packed: Sequence[int]) -> tuple[list[int], list[int], list[int]] | 
     same record twice counts once. Sorting packs equal indices together ordered by scope, so the
     first clash met is at the smallest index with its two smallest scopes.
 
+    pre: list(packed) == sorted(packed) and all(0 <= r < 2**64 for r in packed)
     post: isinstance(__return__, ConflictAt) or len({len(column) for column in __return__}) == 1
+    post: isinstance(__return__, ConflictAt) or all(e < s for e, s in zip(__return__[1], __return__[0][1:]))
     """
     starts: list[int] = []
     ends: list[int] = []
@@ -226,7 +248,7 @@ def find(
     """The scope of the range holding ``index`` (an int in the domain), or ``None``: a binary
     search for the last range starting at or before it.
 
-    pre: all(a < b for a, b in zip(starts, starts[1:]))
+    pre: len(starts) == len(ends) == len(scopes) and all(a < b for a, b in zip(starts, starts[1:]))
     post: __return__ is None or __return__ in scopes
     """
     r = bisect_right(starts, index) - 1

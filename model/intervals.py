@@ -39,7 +39,7 @@ def scope_of(records: list[tuple[int, int]]) -> dict[int, int]:
     if conflicts:
         first, second = sorted(scopes_of[conflicts[0]])[:2]
         raise ConflictingRecord(conflicts[0], first, second)
-    return {index: scopes.pop() for index, scopes in scopes_of.items()}
+    return {index: min(scopes) for index, scopes in scopes_of.items()}  # the one scope
 
 
 def lookup(scopes: dict[int, int], indices: list[int], index: object, default: Any = None) -> Any:

@@ -1,0 +1,393 @@
+"""Contracts that hold the kernels, and any implementation's public operations, to the model.
+
+Each public function here is an entry point for CrossHair (``arenacheck prove``, docs/proving.md):
+its arguments are plain data that describe a *reachable* state — an arena written as columns,
+a list of records, a program as a list of small tuples — so that symbolic execution explores
+real states and not only a fresh, empty object. Its PEP 316 ``pre:`` lines say which inputs are
+valid, and its ``post:`` lines state SPEC laws against the model.
+
+The program entry points (``alist_program``, ``intervals_program``) run ``IMPL``, the module
+under proof (``prove --impl`` sets it), through the runner itself: every law the runner checks is
+their postcondition. The ``*_diff`` pairs below are what ``prove`` hands to CrossHair's behaviour
+diff: the same inputs through an implementation and through the model must give equal results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from arenacheck import impl as bundled
+from arenacheck.errors import ConflictingRecord
+from arenacheck.impl import kernels
+from arenacheck.impl.kernels import well_formed  # noqa: F401 - the contracts below use it
+from arenacheck.model import alist as model_alist
+from arenacheck.model import intervals as model_intervals
+from arenacheck.program import Op, Structure
+
+#: The implementation the program contracts and diffs check (``prove --impl`` replaces it).
+IMPL: Any = bundled
+
+#: Merges by number: 0 is the set form (keep the first value), then SPEC's combine names.
+COMBINES: list[tuple[str | None, Callable[[int, int], int] | None]] = [
+    (None, None),
+    ("left", lambda a, b: a),
+    ("right", lambda a, b: b),
+    ("add", lambda a, b: a + b),
+    ("sub", lambda a, b: a - b),
+    ("min", min),
+    ("max", max),
+]
+
+Entries = list[tuple[int, int]]
+
+#: The bounds of symbolic inputs where a solver needs them (docs/proving.md): interval records use
+#: indices below ``INDICES`` and scopes below ``SCOPES`` (every law is about order and equality,
+#: not magnitude; the domain's edges are the stateful engine's), programs use keys and values in
+#: ``SMALL``.
+INDICES, SCOPES = 64, 4
+SMALL = range(-4, 12)
+
+
+# --- Arenas as data -----------------------------------------------------------------------------
+
+
+def contents(keys: list[int], values: list[int], nxt: list[int], head: int) -> Entries:
+    """The entries of the list at ``head``, ascending."""
+    return kernels.walk(keys, values, nxt, head)[::-1]
+
+
+def appended(
+    keys: list[int], values: list[int], nxt: list[int], cells: kernels.NewCells | None
+) -> tuple[list[int], list[int], list[int]]:
+    """The arena after a kernel's new cells are appended."""
+    if cells is None:
+        return keys, values, nxt
+    return keys + cells[1], values + cells[2], nxt + cells[3]
+
+
+def result(head: int, cells: kernels.NewCells | None) -> int:
+    return head if cells is None else cells[0]
+
+
+def modelled(entries: Entries, call: Callable[[Any, Any], Any]) -> tuple[Entries, bool, int]:
+    """What the model does: the result's entries, whether it is the input list itself, and
+    the cells the allocation law gives it."""
+    builder = model_alist.ListBuilder()
+    h = None
+    for key, value in entries:
+        h = builder.insert(h, key, value)
+    before = builder.cell_count
+    out = call(builder, h)
+    return builder.items(out), out == h, builder.cell_count - before
+
+
+def model_put(entries: Entries, key: int, value: int, replace: bool) -> tuple[Entries, bool, int]:
+    def call(b: Any, h: Any) -> Any:
+        entry = b.entry(h, key)
+        return entry.replace(value) if replace else entry.or_insert(value)
+
+    return modelled(entries, call)
+
+
+def model_merge(a: Entries, b: Entries, combine: int, union: bool) -> tuple[Entries, int]:
+    """The model's merge and the allocation law's bound for it."""
+    fn = COMBINES[combine][1] or (lambda x, y: x)
+    result = list(model_alist.merge_entries(tuple(a), tuple(b), fn, union))
+    if not a or not b:
+        return (list(a or b) if union else []), 0
+    if union:
+        return result, model_alist.union_cells(a, b, result)
+    return result, model_alist.intersect_cells(result)
+
+
+# --- Kernel contracts: any well-formed arena of up to five cells --------------------------------
+
+
+def put_law(
+    keys: list[int],
+    values: list[int],
+    nxt: list[int],
+    head: int,
+    key: int,
+    value: int,
+    replace: bool,
+) -> kernels.NewCells | None:
+    """Insert or replace ``key`` in the list at ``head`` of any small well-formed arena.
+
+    pre: len(keys) == len(values) == len(nxt) <= 5
+    pre: well_formed(keys, nxt)
+    pre: -1 <= head < len(keys)
+    post: well_formed(*appended(keys, values, nxt, __return__)[::2])
+    post: contents(*appended(keys, values, nxt, __return__), result(head, __return__)) == model_put(contents(keys, values, nxt, head), key, value, replace)[0]
+    post: (__return__ is None) == model_put(contents(keys, values, nxt, head), key, value, replace)[1]
+    post: (0 if __return__ is None else len(__return__[3])) == model_put(contents(keys, values, nxt, head), key, value, replace)[2]
+    """
+    return kernels.put(keys, values, nxt, head, key, value, None, replace)
+
+
+def merge_law(
+    keys: list[int],
+    values: list[int],
+    nxt: list[int],
+    c1: int,
+    c2: int,
+    combine: int,
+    union: bool,
+) -> kernels.NewCells:
+    """Intersect or unite two non-empty lists of any small well-formed arena.
+
+    pre: len(keys) == len(values) == len(nxt) <= 5
+    pre: well_formed(keys, nxt)
+    pre: 0 <= c1 < len(keys) and 0 <= c2 < len(keys)
+    pre: 0 <= combine < 7
+    post: well_formed(*appended(keys, values, nxt, __return__)[::2])
+    post: contents(*appended(keys, values, nxt, __return__), __return__[0]) == model_merge(contents(keys, values, nxt, c1), contents(keys, values, nxt, c2), combine, union)[0]
+    post: len(__return__[3]) <= model_merge(contents(keys, values, nxt, c1), contents(keys, values, nxt, c2), combine, union)[1]
+    """
+    return kernels.merge(keys, values, nxt, c1, c2, COMBINES[combine][1], union)
+
+
+# --- Interval kernels ---------------------------------------------------------------------------
+
+
+def packed(records: list[tuple[int, int]]) -> list[int]:
+    return sorted(index << 32 | scope for index, scope in records)
+
+
+def model_ranges(records: list[tuple[int, int]]) -> list[tuple[int, int, int]] | tuple[int, ...]:
+    """The model's ranges, or the (index, first, second) its ``ConflictingRecord`` names."""
+    try:
+        return model_intervals.coalesced(model_intervals.scope_of(records))
+    except ConflictingRecord as err:
+        return (err.index, *err.scopes)
+
+
+def ranges_of(found: tuple[list[int], list[int], list[int]] | kernels.ConflictAt) -> Any:
+    if isinstance(found, kernels.ConflictAt):
+        return tuple(found)
+    return list(zip(*found, strict=True))
+
+
+def small(records: list[tuple[int, int]]) -> bool:
+    """Records a solver can handle: indices below ``INDICES``, scopes below ``SCOPES``."""
+    return all(0 <= i < INDICES and 0 <= s < SCOPES for i, s in records)
+
+
+def coalesce_law(
+    records: list[tuple[int, int]],
+) -> tuple[list[int], list[int], list[int]] | kernels.ConflictAt:
+    """Records in any order, repeated or clashing, become the model's ranges (SPEC §3.1 law 3)
+    or its conflict (§3.2).
+
+    pre: len(records) <= 6 and small(records)
+    post: ranges_of(__return__) == model_ranges(records)
+    """
+    return kernels.coalesce(packed(records))
+
+
+def find_law(records: list[tuple[int, int]], index: int) -> int | None:
+    """The range lookup answers the lookup law for any index in the domain (SPEC §3.1 1-2):
+    distinct indices (repeats and clashes are ``coalesce_law``'s).
+
+    pre: len(records) <= 5 and small(records) and 0 <= index <= INDICES
+    pre: len({i for i, _ in records}) == len(records)
+    post: __return__ == model_intervals.lookup(dict(records), sorted(dict(records)), index)
+    """
+    found = kernels.coalesce(packed(records))
+    assert not isinstance(found, kernels.ConflictAt)  # distinct indices cannot clash
+    return kernels.find(*found, index)
+
+
+# --- Public operations of an implementation: programs as data -----------------------------------
+
+
+def clamp(x: int, lo: int, hi: int) -> int:
+    """``x`` moved into ``[lo, hi]``: how the program entry points make any input valid. Two
+    comparisons, which a solver handles far better than ``%`` (docs/proving.md)."""
+    return lo if x < lo else hi if x > hi else x
+
+
+def alist_ops(steps: list[tuple[int, int, int, int]]) -> list[Op]:
+    """A valid program from any four-int steps ``(kind, a, b, c)``: an insert, a replace, an
+    intersection or a union (``kind`` 0-3) of earlier variables ``a`` (and ``b``), with key
+    ``b`` and value ``c`` in ``SMALL``, or combine number ``c`` (0-6); each moved into range."""
+    ops: list[Op] = []
+    for defined, (kind, a, b, c) in enumerate(steps):
+        src, kind = clamp(a, 0, defined), clamp(kind, 0, 3)
+        if kind < 2:
+            key, value = (
+                clamp(b, SMALL.start, SMALL.stop - 1),
+                clamp(c, SMALL.start, SMALL.stop - 1),
+            )
+            ops.append({"op": ("insert", "replace")[kind], "src": src, "key": key, "value": value})
+            continue
+        op: dict[str, Any] = {"op": ("intersect", "union")[kind - 2], "a": src}
+        op["b"] = clamp(b, 0, defined)
+        combine = COMBINES[clamp(c, 0, len(COMBINES) - 1)][0]
+        if combine is not None:
+            op["combine"] = combine
+        ops.append(op)
+    return ops
+
+
+def clean(structure: Structure, ops: list[Op]) -> bool:
+    """Whether ``IMPL`` runs the program with every law of the runner kept."""
+    from arenacheck.program import Program
+    from arenacheck.runner import run_program
+
+    return run_program(Program(structure, ops), IMPL).ok
+
+
+def alist_program(steps: list[tuple[int, int, int, int]]) -> list[Op]:
+    """Any short program of inserts, replaces and merges keeps every alist law on ``IMPL``.
+
+    pre: len(steps) <= 4
+    post: clean("alist", __return__)
+    """
+    return alist_ops(steps)
+
+
+def intervals_ops(records: list[tuple[int, int]], lookups: list[int]) -> list[Op]:
+    """Records, a build, and lookups unless the build fails."""
+    ops: list[Op] = [{"op": "record", "index": i, "scope": s} for i, s in records]
+    ops.append({"op": "build"})
+    if isinstance(model_ranges(records), list):
+        ops += [{"op": "lookup", "index": index} for index in lookups]
+    return ops
+
+
+def map_lookup(records: list[tuple[int, int]], index: int) -> Any:
+    """``IMPL``'s built map answers the lookup law at any index (SPEC §3.1 laws 1-2): the public
+    ``record``, ``build`` and ``get``, on any records.
+
+    pre: len(records) <= 5 and small(records) and -1 <= index <= INDICES
+    pre: len({i for i, _ in records}) == len(records)
+    post: __return__ == model_intervals.lookup(dict(records), sorted(dict(records)), index)
+    """
+    builder = IMPL.IntervalMapBuilder()
+    for i, s in records:
+        builder.record(i, s)
+    return builder.build().get(index)
+
+
+def intervals_program(records: list[tuple[int, int]], lookups: list[int]) -> list[Op]:
+    """Any records, a build and any lookups keep every interval law on ``IMPL``.
+
+    pre: len(records) <= 5 and len(lookups) <= 3 and small(records)
+    pre: all(-1 <= index <= INDICES for index in lookups)
+    post: clean("intervals", __return__)
+    """
+    return intervals_ops(records, lookups)
+
+
+# --- Behaviour diffs: an implementation against the model, on valid inputs ----------------------
+
+
+def _entries(pairs: list[tuple[int, int]]) -> Entries:
+    """Valid list contents from any pairs: keys made unique, in order."""
+    return sorted(dict(pairs).items())
+
+
+def _arena(entries: Entries) -> tuple[list[int], list[int], list[int], int]:
+    """A one-list arena holding ``entries``, built as ascending inserts build it."""
+    keys = [k for k, _ in entries]
+    values = [v for _, v in entries]
+    return keys, values, [i - 1 for i in range(len(entries))], len(entries) - 1
+
+
+def impl_put(pairs: list[tuple[int, int]], key: int, value: int, replace: bool) -> Any:
+    keys, values, nxt, head = _arena(_entries(pairs))
+    cells = kernels.put(keys, values, nxt, head, key, value, None, replace)
+    after = appended(keys, values, nxt, cells)
+    return contents(*after, result(head, cells)), cells is None, len(cells[3]) if cells else 0
+
+
+def model_put_diff(pairs: list[tuple[int, int]], key: int, value: int, replace: bool) -> Any:
+    return model_put(_entries(pairs), key, value, replace)
+
+
+def impl_merge(
+    a: list[tuple[int, int]], b: list[tuple[int, int]], combine: int, union: bool
+) -> Any:
+    """Two lists in one arena (the second's cells after the first's), merged by the kernel."""
+    first, second = _entries(a), _entries(b)
+    if not first or not second:
+        return list(first or second) if union else []
+    k1, v1, n1, h1 = _arena(first)
+    k2, v2, n2, h2 = _arena(second)
+    keys, values = k1 + k2, v1 + v2
+    nxt = n1 + [n + len(k1) if n >= 0 else n for n in n2]
+    fn = COMBINES[clamp(combine, 0, 6)][1]
+    cells = kernels.merge(keys, values, nxt, h1, h2 + len(k1), fn, union)
+    return contents(*appended(keys, values, nxt, cells), cells[0])
+
+
+def model_merge_diff(
+    a: list[tuple[int, int]], b: list[tuple[int, int]], combine: int, union: bool
+) -> Any:
+    return model_merge(_entries(a), _entries(b), clamp(combine, 0, 6), union)[0]
+
+
+def _valid(records: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(clamp(i, 0, INDICES - 1), clamp(s, 0, SCOPES - 1)) for i, s in records]
+
+
+def impl_ranges(records: list[tuple[int, int]]) -> Any:
+    return ranges_of(kernels.coalesce(packed(_valid(records))))
+
+
+def model_ranges_diff(records: list[tuple[int, int]]) -> Any:
+    return model_ranges(_valid(records))
+
+
+def impl_lookup(records: list[tuple[int, int]], index: int) -> Any:
+    found = kernels.coalesce(packed(_valid(records)))
+    if isinstance(found, kernels.ConflictAt):
+        return None
+    return kernels.find(*found, clamp(index, 0, INDICES))
+
+
+def model_lookup_diff(records: list[tuple[int, int]], index: int) -> Any:
+    if isinstance(model_ranges(_valid(records)), tuple):
+        return None
+    scopes = model_intervals.scope_of(_valid(records))
+    return model_intervals.lookup(scopes, sorted(scopes), clamp(index, 0, INDICES))
+
+
+def impl_program(steps: list[tuple[int, int, int, int]]) -> Any:
+    """Every variable's contents after a small program on ``IMPL``."""
+    return _program_contents(IMPL, alist_ops(steps))
+
+
+def model_program(steps: list[tuple[int, int, int, int]]) -> Any:
+    return _program_contents(model_alist, alist_ops(steps))
+
+
+def _program_contents(module: Any, ops: list[Op]) -> list[Entries]:
+    builder = module.ListBuilder()
+    handles = [module.EMPTY]
+    for op in ops:
+        combine = COMBINES[[name for name, _ in COMBINES].index(op.get("combine"))][1]
+        if op["op"] == "insert":
+            handles.append(builder.insert(handles[op["src"]], op["key"], op["value"]))
+        elif op["op"] == "replace":
+            handles.append(builder.entry(handles[op["src"]], op["key"]).replace(op["value"]))
+        elif combine is None:
+            handles.append(getattr(builder, op["op"])(handles[op["a"]], handles[op["b"]]))
+        else:
+            merged = getattr(builder, op["op"] + "_with")(
+                handles[op["a"]], handles[op["b"]], combine
+            )
+            handles.append(merged)
+    return [builder.items(h) for h in handles]
+
+
+#: What ``prove`` diffs: (implementation side, model side, what it compares).
+DIFFS: list[tuple[Callable[..., Any], Callable[..., Any], str]] = [
+    (impl_put, model_put_diff, "insert / replace: contents, identity, cells"),
+    (impl_merge, model_merge_diff, "intersect / union, every combine: contents"),
+    (impl_ranges, model_ranges_diff, "build: ranges or the conflict"),
+    (impl_lookup, model_lookup_diff, "lookup of any index"),
+    (impl_program, model_program, "programs on IMPL: every variable's contents"),
+]

@@ -1,0 +1,331 @@
+"""The CrossHair engine: PEP 316 contracts and behaviour diffs checked by symbolic execution.
+
+``prove()`` runs every postcondition of the target modules (by default the kernels' structural
+contracts and ``arenacheck.contracts``) and every diff of ``contracts.DIFFS``, one at a time with
+a per-condition timeout, and returns one ``Result`` per condition: a counterexample, no
+counterexample within the timeout (with the number of paths explored), or confirmed over all
+paths. A condition that explored no path, or a run that checked none, is a failure, never a
+pass (docs/proving.md). CrossHair is optional: ``available()`` says whether it is installed.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+import dataclasses
+import importlib
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from arenacheck import contracts
+from arenacheck.program import Program
+
+#: The modules whose contracts ``prove`` checks unless told otherwise.
+DEFAULT_TARGETS = ("arenacheck.impl.kernels", "arenacheck.contracts")
+#: The canary kept with the gallery, in a source checkout: a kernel broken on purpose.
+CANARY = Path(__file__).resolve().parent.parent / "tests" / "gallery" / "kernels" / "canary_find.py"
+#: The canary's own timeout: it stops at its counterexample (about two seconds here), so a short
+#: ``--per-condition-timeout`` does not make it escape.
+CANARY_TIMEOUT = 20.0
+
+COUNTEREXAMPLE = "counterexample"
+CONFIRMED = "confirmed over all paths"
+UNREFUTED = "no counterexample"
+VACUOUS = "explored nothing"
+ERROR = "could not run"
+SKIPPED = "not run (budget spent)"
+#: Verdicts that fail a run.
+FAILING = (COUNTEREXAMPLE, VACUOUS, ERROR)
+
+
+def available() -> bool:
+    try:
+        import crosshair  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass
+class Result:
+    """One condition's verdict."""
+
+    function: str
+    condition: str
+    verdict: str
+    paths: int = 0
+    seconds: float = 0.0
+    detail: str = ""
+    program: Program | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict in FAILING
+
+
+@dataclass
+class Task:
+    """A condition to check, before it runs: a label and the call that checks it."""
+
+    function: str
+    condition: str
+    run: Callable[[float], Result]
+
+
+def load_target(name: str) -> ModuleType:
+    """A module by dotted name or ``.py`` path (like ``--impl``)."""
+    from arenacheck.loader import _from_file
+
+    if name.endswith(".py") or "/" in name:
+        return _from_file(Path(name))
+    return importlib.import_module(name)
+
+
+def tasks(targets: list[ModuleType], diffs: bool = True) -> list[Task]:
+    """Every postcondition of the targets' functions, then the diffs."""
+    from crosshair.core_and_libs import analyze_module
+    from crosshair.options import AnalysisOptionSet
+
+    found: list[Task] = []
+    for module in targets:
+        for checkable in analyze_module(module, AnalysisOptionSet(report_all=True)):
+            function = getattr(getattr(checkable, "ctxfn", None), "name", "?")
+            conditions = getattr(checkable, "conditions", None)
+            source = conditions.post[0].expr_source if conditions else "(syntax)"
+            name = f"{module.__name__.rsplit('.', 1)[-1]}.{function}"
+            found.append(Task(name, source, _contract_runner(checkable, name, source)))
+    if diffs:
+        for impl_side, model_side, what in contracts.DIFFS:
+            name = f"diff {impl_side.__name__} ~ {model_side.__name__}"
+            found.append(Task(name, what, _diff_runner(impl_side, model_side, name, what)))
+    return found
+
+
+#: The conditions about an implementation's public operations, by structure: what ``check``'s
+#: prove phase runs (the others are about the bundled kernels).
+PUBLIC: dict[str, tuple[str, ...]] = {
+    "alist": ("contracts.alist_program", "diff impl_program"),
+    "intervals": ("contracts.intervals_program", "contracts.map_lookup"),
+}
+
+
+def public_tasks(structures: tuple[str, ...]) -> list[Task]:
+    """The conditions that check ``contracts.IMPL`` through its public operations."""
+    names = [name for s in structures for name in PUBLIC[s]]
+    return [t for t in tasks([contracts_module()]) if any(t.function.startswith(n) for n in names)]
+
+
+def contracts_module() -> ModuleType:
+    return contracts
+
+
+def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float], Result]:
+    def run(timeout: float) -> Result:
+        from crosshair.statespace import MessageType
+
+        stats: collections.Counter[str] = collections.Counter()
+        options = dataclasses.replace(checkable.options, per_condition_timeout=timeout, stats=stats)
+        started = time.monotonic()
+        messages = list(dataclasses.replace(checkable, options=options).analyze())
+        seconds = time.monotonic() - started
+        paths = stats["num_paths"]
+        states = {m.state for m in messages}
+        failures = [m for m in messages if m.state.value in ("post_fail", "post_err", "exec_err")]
+        if failures:
+            text = failures[0].message
+            return Result(name, source, COUNTEREXAMPLE, paths, seconds, text, _program(text))
+        if states & {MessageType.SYNTAX_ERR, MessageType.IMPORT_ERR}:
+            return Result(name, source, ERROR, paths, seconds, messages[0].message)
+        if MessageType.PRE_UNSAT in states:
+            return Result(name, source, VACUOUS, paths, seconds, "no input meets the precondition")
+        if MessageType.CONFIRMED in states:
+            return Result(name, source, CONFIRMED, paths, seconds)
+        if paths == 0:
+            return Result(name, source, VACUOUS, paths, seconds, "no path explored in time")
+        return Result(name, source, UNREFUTED, paths, seconds)
+
+    return run
+
+
+def _diff_runner(
+    impl_side: Callable[..., Any], model_side: Callable[..., Any], name: str, what: str
+) -> Callable[[float], Result]:
+    def run(timeout: float) -> Result:
+        from crosshair.diff_behavior import ExceptionEquivalenceType, diff_behavior
+        from crosshair.fnutil import FunctionInfo
+        from crosshair.options import DEFAULT_OPTIONS, AnalysisOptionSet
+
+        stats: collections.Counter[str] = collections.Counter()
+        options = DEFAULT_OPTIONS.overlay(
+            AnalysisOptionSet(per_condition_timeout=timeout, per_path_timeout=timeout / 4)
+        )
+        options.stats = stats
+        started = time.monotonic()
+        diffs = diff_behavior(
+            FunctionInfo.from_fn(impl_side),
+            FunctionInfo.from_fn(model_side),
+            options,
+            ExceptionEquivalenceType.SAME_TYPE,
+            on_nondeterminism=lambda: None,
+        )
+        seconds, paths = time.monotonic() - started, stats["num_paths"]
+        if isinstance(diffs, str):
+            return Result(name, what, ERROR, paths, seconds, diffs)
+        if diffs:
+            diff = diffs[0]
+            call = ", ".join(f"{k}={v}" for k, v in diff.args.items())
+            text = (
+                f"given ({call}): {impl_side.__name__} gives {diff.result1.describe(set())}, "
+                f"{model_side.__name__} gives {diff.result2.describe(set())}"
+            )
+            args = [_arguments(v) or [None] for v in diff.args.values()]
+            args = [a[0] for a in args]
+            return Result(
+                name,
+                what,
+                COUNTEREXAMPLE,
+                paths,
+                seconds,
+                text,
+                _as_program(impl_side.__name__, args),
+            )
+        if paths == 0:
+            return Result(name, what, VACUOUS, paths, seconds, "no path explored in time")
+        verdict = CONFIRMED if stats["exhaustion"] >= 2 else UNREFUTED
+        return Result(name, what, verdict, paths, seconds)
+
+    return run
+
+
+# --- Counterexamples as programs ----------------------------------------------------------------
+
+#: How CrossHair words a contract counterexample: the call, then what it returned or raised.
+_CALL = re.compile(r"when calling (\w+)\((.*?)\) \(which (?:returns|raises)", re.S)
+_LAST_CALL = re.compile(r"when calling (\w+)\((.*)\)\s*$", re.S)
+
+
+def _program(message: str) -> Program | None:
+    """The program a contract counterexample stands for, when its function runs one."""
+    match = _CALL.search(message) or _LAST_CALL.search(message)
+    if match is None:
+        return None
+    arguments = _arguments(match[2])
+    return None if arguments is None else _as_program(match[1], arguments)
+
+
+def _arguments(text: str) -> list[Any] | None:
+    """The values of a call's arguments as CrossHair prints them (``v1:=`` names included)."""
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError:
+        return None
+    assert isinstance(call, ast.Call)
+    names: dict[str, Any] = {}
+
+    def value(node: ast.expr) -> Any:
+        if isinstance(node, ast.NamedExpr):
+            names[node.target.id] = value(node.value)
+            return names[node.target.id]
+        if isinstance(node, ast.Name):
+            return names[node.id]
+        if isinstance(node, ast.List):
+            return [value(e) for e in node.elts]
+        if isinstance(node, ast.Tuple):
+            return tuple(value(e) for e in node.elts)
+        return ast.literal_eval(node)
+
+    try:
+        return [value(a) for a in call.args] + [value(k.value) for k in call.keywords]
+    except (ValueError, KeyError, SyntaxError):
+        return None
+
+
+def _as_program(function: str, args: list[Any]) -> Program | None:
+    try:
+        if function in ("alist_program", "impl_program"):
+            return Program("alist", contracts.alist_ops(args[0]))
+        if function == "intervals_program":
+            return Program("intervals", contracts.intervals_ops(args[0], args[1]))
+        if function == "map_lookup":
+            return Program("intervals", contracts.intervals_ops(args[0], [args[1]]))
+    except (TypeError, IndexError, ValueError):
+        return None
+    return None
+
+
+# --- A run --------------------------------------------------------------------------------------
+
+
+def prove(
+    all_tasks: list[Task],
+    timeout: float,
+    budget: float,
+    on_result: Callable[[Task, Result], object] = lambda task, result: None,
+) -> Iterator[Result]:
+    """Check each task with ``timeout`` seconds while ``budget`` lasts; the rest are skipped."""
+    started = time.monotonic()
+    for task in all_tasks:
+        if time.monotonic() - started + min(timeout, 1.0) > budget:
+            result = Result(task.function, task.condition, SKIPPED)
+        else:
+            try:
+                result = task.run(timeout)
+            except Exception as err:  # CrossHair itself failed on this condition
+                result = Result(
+                    task.function, task.condition, ERROR, detail=f"{type(err).__name__}: {err}"
+                )
+        on_result(task, result)
+        yield result
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a run checked, for the last line and the exit status."""
+
+    results: list[Result]
+    canary: Result | None
+
+    @property
+    def checked(self) -> list[Result]:
+        return [r for r in self.results if r.verdict != SKIPPED]
+
+    @property
+    def paths(self) -> int:
+        return sum(r.paths for r in self.results)
+
+    @property
+    def failed(self) -> bool:
+        """A counterexample, a condition that explored nothing or could not run, no condition
+        checked at all, or a canary that escaped: never a clean run."""
+        escaped = self.canary is not None and self.canary.verdict != COUNTEREXAMPLE
+        return escaped or not self.checked or any(r.failed for r in self.results)
+
+    def line(self, timeout: float) -> str:
+        counts = collections.Counter(r.verdict for r in self.results)
+        parts = [
+            f"{counts[COUNTEREXAMPLE]} counterexamples",
+            f"{counts[CONFIRMED]} confirmed over all paths",
+            f"{counts[UNREFUTED]} without a counterexample within {timeout:.3g} s",
+        ]
+        parts += [f"{counts[v]} {v}" for v in (VACUOUS, ERROR, SKIPPED) if counts[v]]
+        return f"{len(self.checked)} conditions checked, {self.paths} paths explored: " + ", ".join(
+            parts
+        )
+
+
+def table(results: list[Result]) -> str:
+    """One row per condition: what, verdict, paths and time."""
+    rows = [("condition", "verdict", "paths", "seconds")]
+    for r in results:
+        condition = r.condition if len(r.condition) <= 60 else r.condition[:57] + "..."
+        rows.append((f"{r.function}: {condition}", r.verdict, str(r.paths), f"{r.seconds:.1f}"))
+    width = max(len(row[0]) for row in rows)
+    return "\n".join(f"  {a:<{width}}  {b:<26} {c:>6} {d:>8}" for a, b, c, d in rows)

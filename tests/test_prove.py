@@ -1,0 +1,105 @@
+"""The CrossHair engine: ``arenacheck prove`` finds no counterexample in the real contracts, always
+refutes the canary, catches gallery bugs on its own (one per structure, one allocation bug) with
+a program that replays, and never passes a run that explored nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'arenacheck[prove]'")
+
+from arenacheck import laws, prove
+from arenacheck.cli import main
+from arenacheck.loader import load
+from arenacheck.program import read
+from arenacheck.runner import run_program
+
+GALLERY = Path(__file__).parent / "gallery"
+
+
+def test_the_contracts_hold_on_the_bundled_implementation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["prove", "--per-condition-timeout", "3", "--out", str(tmp_path)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "canary (canary_find.py): caught" in out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith(
+        f"{len(prove.tasks([prove.load_target(t) for t in prove.DEFAULT_TARGETS]))} conditions checked"
+    )
+    assert " 0 counterexamples" in summary
+
+
+def test_the_canary_is_refuted(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prove", "--target", str(prove.CANARY), "--per-condition-timeout", "20"]) == 1
+    assert "false when calling canary_find_law(" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("bug", "only", "law"),
+    [
+        ("copy_whole_list", "alist_program", laws.ALLOCATION),
+        ("write_through_replace", "alist_program", laws.PERSISTENCE),
+        ("lookup_bisect_left", "map_lookup", laws.RECORDED_LOOKUP),
+    ],
+)
+def test_prove_alone_catches_gallery_bugs(bug: str, only: str, law: str, tmp_path: Path) -> None:
+    path = str(GALLERY / f"{bug}.py")
+    args = ["prove", "--impl", path, "--only", only, "--per-condition-timeout", "30"]
+    assert main([*args, "--out", str(tmp_path)]) == 1
+    [written] = tmp_path.glob("*.jsonl")
+    verdict = run_program(read(written), load(path))
+    assert verdict.violation is not None
+    assert verdict.violation.law in load(path).LAWS
+    assert run_program(read(written), load("arenacheck.impl")).ok
+
+
+def test_a_run_that_checks_nothing_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "no_contracts.py"
+    empty.write_text("def f(x: int) -> int:\n    return x\n")
+    assert main(["prove", "--target", str(empty), "--per-condition-timeout", "1"]) == 1
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 conditions checked")
+
+
+def test_a_precondition_nothing_meets_is_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vacuous = tmp_path / "vacuous.py"
+    vacuous.write_text(
+        'def f(x: int) -> int:\n    """\n    pre: x < 0 and x > 0\n    post: __return__ == x\n    """\n    return x\n'
+    )
+    assert main(["prove", "--target", str(vacuous), "--per-condition-timeout", "2"]) == 1
+    assert prove.VACUOUS in capsys.readouterr().out
+
+
+def test_without_crosshair_prove_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(prove, "available", lambda: False)
+    assert main(["prove"]) == 2
+    assert "pip install 'arenacheck[prove]'" in capsys.readouterr().err
+
+
+def test_the_crosshair_backend_finds_what_random_generation_cannot(tmp_path: Path) -> None:
+    """``sentinel_index`` drops one exact index out of 2**32: the solver picks it."""
+    path = str(GALLERY / "sentinel_index.py")
+    base = [
+        "check",
+        "--impl",
+        path,
+        "--structure",
+        "intervals",
+        "--seed",
+        "0",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main([*base, "--budget", "15"]) == 0  # random generation does not get there
+    assert main([*base, "--budget", "120", "--backend", "crosshair"]) == 1
+    [written] = tmp_path.glob("*.jsonl")
+    assert "2779096485" in written.read_text()
