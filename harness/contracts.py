@@ -41,6 +41,17 @@ COMBINES: list[tuple[str | None, Callable[[int, int], int] | None]] = [
 
 Entries = list[tuple[int, int]]
 
+
+def combine_of(number: int) -> tuple[str | None, Callable[[int, int], int] | None]:
+    """The merge form ``number`` stands for (0-6, else the set form). A chain of comparisons,
+    not ``COMBINES[number]``: indexing with a symbolic int makes CrossHair pick one concrete
+    index, and it then never tries the others (docs/proving.md)."""
+    for i, form in enumerate(COMBINES):
+        if number == i:
+            return form
+    return COMBINES[0]
+
+
 #: The bounds of symbolic inputs where a solver needs them (docs/proving.md): interval records use
 #: indices below ``INDICES`` and scopes below ``SCOPES`` (every law is about order and equality,
 #: not magnitude; the domain's edges are the stateful engine's), programs use keys and values in
@@ -70,16 +81,20 @@ def result(head: int, cells: kernels.NewCells | None) -> int:
     return head if cells is None else cells[0]
 
 
-def modelled(entries: Entries, call: Callable[[Any, Any], Any]) -> tuple[Entries, bool, int]:
-    """What the model does: the result's entries, whether it is the input list itself, and
-    the cells the allocation law gives it."""
+def modelled(lists: list[Entries], call: Callable[..., Any]) -> tuple[Entries, bool, int]:
+    """What the model does with ``lists`` (built by ascending inserts in one model builder):
+    the result's entries, whether it is the first input itself, and the cells the allocation law
+    gives it (the model allocates exactly the law's number, or its bound for merges)."""
     builder = model_alist.ListBuilder()
-    h = None
-    for key, value in entries:
-        h = builder.insert(h, key, value)
+    handles = []
+    for entries in lists:
+        h = None
+        for key, value in entries:
+            h = builder.insert(h, key, value)
+        handles.append(h)
     before = builder.cell_count
-    out = call(builder, h)
-    return builder.items(out), out == h, builder.cell_count - before
+    out = call(builder, *handles)
+    return builder.items(out), out == handles[0], builder.cell_count - before
 
 
 def model_put(entries: Entries, key: int, value: int, replace: bool) -> tuple[Entries, bool, int]:
@@ -87,18 +102,20 @@ def model_put(entries: Entries, key: int, value: int, replace: bool) -> tuple[En
         entry = b.entry(h, key)
         return entry.replace(value) if replace else entry.or_insert(value)
 
-    return modelled(entries, call)
+    return modelled([entries], call)
 
 
 def model_merge(a: Entries, b: Entries, combine: int, union: bool) -> tuple[Entries, int]:
     """The model's merge and the allocation law's bound for it."""
-    fn = COMBINES[combine][1] or (lambda x, y: x)
-    result = list(model_alist.merge_entries(tuple(a), tuple(b), fn, union))
-    if not a or not b:
-        return (list(a or b) if union else []), 0
-    if union:
-        return result, model_alist.union_cells(a, b, result)
-    return result, model_alist.intersect_cells(result)
+    kind, fn = "union" if union else "intersect", combine_of(combine)[1]
+
+    def call(builder: Any, h1: Any, h2: Any) -> Any:
+        if fn is None:
+            return getattr(builder, kind)(h1, h2)
+        return getattr(builder, kind + "_with")(h1, h2, fn)
+
+    entries, _, cells = modelled([a, b], call)
+    return entries, cells
 
 
 # --- Kernel contracts: any well-formed arena of up to five cells --------------------------------
@@ -145,7 +162,7 @@ def merge_law(
     post: contents(*appended(keys, values, nxt, __return__), __return__[0]) == model_merge(contents(keys, values, nxt, c1), contents(keys, values, nxt, c2), combine, union)[0]
     post: len(__return__[3]) <= model_merge(contents(keys, values, nxt, c1), contents(keys, values, nxt, c2), combine, union)[1]
     """
-    return kernels.merge(keys, values, nxt, c1, c2, COMBINES[combine][1], union)
+    return kernels.merge(keys, values, nxt, c1, c2, combine_of(combine)[1], union)
 
 
 # --- Interval kernels ---------------------------------------------------------------------------
@@ -224,7 +241,7 @@ def alist_ops(steps: list[tuple[int, int, int, int]]) -> list[Op]:
             continue
         op: dict[str, Any] = {"op": ("intersect", "union")[kind - 2], "a": src}
         op["b"] = clamp(b, 0, defined)
-        combine = COMBINES[clamp(c, 0, len(COMBINES) - 1)][0]
+        combine = combine_of(c)[0]
         if combine is not None:
             op["combine"] = combine
         ops.append(op)
@@ -318,7 +335,7 @@ def impl_merge(
     k2, v2, n2, h2 = _arena(second)
     keys, values = k1 + k2, v1 + v2
     nxt = n1 + [n + len(k1) if n >= 0 else n for n in n2]
-    fn = COMBINES[clamp(combine, 0, 6)][1]
+    fn = combine_of(combine)[1]
     cells = kernels.merge(keys, values, nxt, h1, h2 + len(k1), fn, union)
     return contents(*appended(keys, values, nxt, cells), cells[0])
 
@@ -326,7 +343,7 @@ def impl_merge(
 def model_merge_diff(
     a: list[tuple[int, int]], b: list[tuple[int, int]], combine: int, union: bool
 ) -> Any:
-    return model_merge(_entries(a), _entries(b), clamp(combine, 0, 6), union)[0]
+    return model_merge(_entries(a), _entries(b), combine, union)[0]
 
 
 def _valid(records: list[tuple[int, int]]) -> list[tuple[int, int]]:

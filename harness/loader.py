@@ -38,7 +38,7 @@ def load(spec: str, structures: tuple[Structure, ...] = ("alist", "intervals")) 
     """
     try:
         if spec.endswith(".py") or "/" in spec or "\\" in spec:
-            module = _from_file(Path(spec))
+            module = from_file(Path(spec))
         else:
             module = importlib.import_module(spec)
     except ImplementationLoadError:
@@ -57,7 +57,7 @@ def load(spec: str, structures: tuple[Structure, ...] = ("alist", "intervals")) 
     return module
 
 
-def _from_file(path: Path) -> ModuleType:
+def from_file(path: Path) -> ModuleType:
     if not path.is_file():
         raise ImplementationLoadError(f"no such implementation file: {str(path)!r}")
     name = f"arenacheck_impl_{path.stem}_{abs(hash(path.resolve())):x}"

@@ -79,11 +79,18 @@ class Task:
 
 def load_target(name: str) -> ModuleType:
     """A module by dotted name or ``.py`` path (like ``--impl``)."""
-    from arenacheck.loader import _from_file
+    from arenacheck.loader import from_file
 
     if name.endswith(".py") or "/" in name:
-        return _from_file(Path(name))
+        return from_file(Path(name))
     return importlib.import_module(name)
+
+
+def _short(module: ModuleType) -> str:
+    """A module's name for reports: the file's stem for one loaded from a path."""
+    if module.__name__.startswith("arenacheck_impl_") and module.__file__:
+        return Path(module.__file__).stem
+    return module.__name__.rsplit(".", 1)[-1]
 
 
 def tasks(targets: list[ModuleType], diffs: bool = True) -> list[Task]:
@@ -97,7 +104,7 @@ def tasks(targets: list[ModuleType], diffs: bool = True) -> list[Task]:
             function = getattr(getattr(checkable, "ctxfn", None), "name", "?")
             conditions = getattr(checkable, "conditions", None)
             source = conditions.post[0].expr_source if conditions else "(syntax)"
-            name = f"{module.__name__.rsplit('.', 1)[-1]}.{function}"
+            name = f"{_short(module)}.{function}"
             found.append(Task(name, source, _contract_runner(checkable, name, source)))
     if diffs:
         for impl_side, model_side, what in contracts.DIFFS:
@@ -117,11 +124,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
 def public_tasks(structures: tuple[str, ...]) -> list[Task]:
     """The conditions that check ``contracts.IMPL`` through its public operations."""
     names = [name for s in structures for name in PUBLIC[s]]
-    return [t for t in tasks([contracts_module()]) if any(t.function.startswith(n) for n in names)]
-
-
-def contracts_module() -> ModuleType:
-    return contracts
+    return [t for t in tasks([contracts]) if any(t.function.startswith(n) for n in names)]
 
 
 def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float], Result]:
@@ -135,7 +138,8 @@ def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float]
         seconds = time.monotonic() - started
         paths = stats["num_paths"]
         states = {m.state for m in messages}
-        failures = [m for m in messages if m.state.value in ("post_fail", "post_err", "exec_err")]
+        refuting = {MessageType.POST_FAIL, MessageType.POST_ERR, MessageType.EXEC_ERR}
+        failures = [m for m in messages if m.state in refuting]
         if failures:
             text = failures[0].message
             return Result(name, source, COUNTEREXAMPLE, paths, seconds, text, _program(text))
@@ -183,17 +187,9 @@ def _diff_runner(
                 f"given ({call}): {impl_side.__name__} gives {diff.result1.describe(set())}, "
                 f"{model_side.__name__} gives {diff.result2.describe(set())}"
             )
-            args = [_arguments(v) or [None] for v in diff.args.values()]
-            args = [a[0] for a in args]
-            return Result(
-                name,
-                what,
-                COUNTEREXAMPLE,
-                paths,
-                seconds,
-                text,
-                _as_program(impl_side.__name__, args),
-            )
+            args = [(_arguments(v) or [None])[0] for v in diff.args.values()]
+            program = _as_program(impl_side.__name__, args)
+            return Result(name, what, COUNTEREXAMPLE, paths, seconds, text, program)
         if paths == 0:
             return Result(name, what, VACUOUS, paths, seconds, "no path explored in time")
         verdict = CONFIRMED if stats["exhaustion"] >= 2 else UNREFUTED

@@ -50,8 +50,9 @@ def value_at(values: Sequence[Any] | None, cell: int) -> Any:
 
 
 def same(stored: Any, value: Any) -> bool:
-    """Values are compared by equality (SPEC: ``replace`` with an equal value is a no-op)."""
-    return stored is value or bool(stored == value)
+    """Values are compared by equality, as the model compares them (SPEC: ``replace`` with an
+    equal value is a no-op); not by identity first, which would make a NaN equal to itself."""
+    return bool(stored == value)
 
 
 def walk(

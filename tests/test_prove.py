@@ -12,6 +12,7 @@ pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'are
 
 from arenacheck import laws, prove
 from arenacheck.cli import main
+from arenacheck.loader import from_file as load_module
 from arenacheck.loader import load
 from arenacheck.program import read
 from arenacheck.runner import run_program
@@ -103,3 +104,21 @@ def test_the_crosshair_backend_finds_what_random_generation_cannot(tmp_path: Pat
     assert main([*base, "--budget", "120", "--backend", "crosshair"]) == 1
     [written] = tmp_path.glob("*.jsonl")
     assert "2779096485" in written.read_text()
+
+
+@pytest.mark.parametrize("mutant", ["swapped_merge", "replace_copies"])
+def test_the_kernel_contracts_refute_broken_kernels(
+    mutant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arenacheck import contracts
+    from arenacheck.impl import kernels
+
+    broken = load_module(GALLERY / "kernels" / f"{mutant}.py")
+    monkeypatch.setattr(kernels, broken.KERNEL, getattr(broken, broken.KERNEL))
+    [task] = [
+        t
+        for t in prove.tasks([contracts], diffs=False)
+        if t.function.endswith(broken.LAW) and t.condition.startswith(broken.CONDITION)
+    ]
+    [result] = prove.prove([task], 60.0, 600.0)
+    assert result.verdict == prove.COUNTEREXAMPLE, result
