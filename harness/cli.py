@@ -212,6 +212,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prove.set_defaults(func=cmd_prove)
 
+    selftest = sub.add_parser(
+        "selftest", help="run each engine alone against each planted bug of the gallery"
+    )
+    selftest.add_argument(
+        "--budget",
+        type=_budget,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for each engine on each bug (default: 60)",
+    )
+    selftest.add_argument(
+        "--engines",
+        nargs="+",
+        choices=["stateful", "fuzz", "prove", "external"],
+        default=["stateful", "fuzz", "prove", "external"],
+    )
+    selftest.add_argument(
+        "--bug", nargs="+", default=None, metavar="NAME", help="only these gallery bugs"
+    )
+    selftest.add_argument(
+        "--markdown", default=None, metavar="FILE", help="also write the matrix as Markdown"
+    )
+    selftest.set_defaults(func=cmd_selftest)
+
     serve = sub.add_parser(
         "serve", help="answer the SPEC §4 protocol on stdin/stdout with a Python implementation"
     )
@@ -584,3 +608,39 @@ def cmd_prove(args: argparse.Namespace) -> int:
                 print(f"  as a program: {path}  (arenacheck replay {path} --impl {args.impl})")
     print(summary.line(args.per_condition_timeout))
     return 1 if summary.failed else 0
+
+
+# --- selftest -----------------------------------------------------------------------------------
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from arenacheck import selftest
+    from arenacheck.display import Display
+
+    paths = selftest.bugs()
+    if not paths:
+        raise UsageError(f"selftest needs the gallery of a source checkout: {selftest.GALLERY}")
+    if args.bug:
+        unknown = sorted(set(args.bug) - {p.stem for p in paths})
+        if unknown:
+            raise UsageError(f"no such gallery bug: {', '.join(unknown)}")
+        paths = [p for p in paths if p.stem in args.bug]
+    engines = tuple(args.engines)
+    with Display(len(paths) * len(engines)) as display:
+        bar = display.task("selftest", len(paths) * len(engines))
+        done = [0]
+
+        def shown(bug: str, engine: str, cell: Any) -> None:
+            done[0] += 1
+            display.show(bar, done[0], f"{bug} · {engine}: {cell.describe()}")
+
+        matrix = selftest.run(paths, engines, args.budget, shown)
+    table = selftest.markdown(matrix, engines, args.budget)
+    print(f"arenacheck selftest --budget {args.budget:g}")
+    print(table, end="")
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    escaped = selftest.escaped(matrix)
+    if escaped:
+        print(f"escaped every engine: {', '.join(escaped)}")
+    return 1 if escaped else 0
