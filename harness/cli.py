@@ -613,6 +613,16 @@ def cmd_prove(args: argparse.Namespace) -> int:
 # --- selftest -----------------------------------------------------------------------------------
 
 
+def _write_between_markers(path: Path, text: str) -> None:
+    """Put ``text`` between the ``<!-- selftest -->`` markers of ``path`` (or be the file)."""
+    begin, end = "<!-- selftest -->\n", "<!-- /selftest -->"
+    old = path.read_text() if path.exists() else ""
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        text = head + begin + text + end + rest.split(end, 1)[1]
+    path.write_text(text)
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from arenacheck import selftest
     from arenacheck.display import Display
@@ -639,7 +649,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     print(f"arenacheck selftest --budget {args.budget:g}")
     print(table, end="")
     if args.markdown:
-        Path(args.markdown).write_text(table)
+        _write_between_markers(Path(args.markdown), table)
     escaped = selftest.escaped(matrix)
     if escaped:
         print(f"escaped every engine: {', '.join(escaped)}")

@@ -1,9 +1,15 @@
 """The CrossHair engine: ``arenacheck prove`` finds no counterexample in the real contracts, always
 refutes the canary, catches gallery bugs on its own (one per structure, one allocation bug) with
-a program that replays, and never passes a run that explored nothing."""
+a program that replays, and never passes a run that explored nothing.
+
+The command runs in a process of its own (``prove_cli``): the solver keeps native state between
+runs, and one long process of many runs is not what users run.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,12 +26,18 @@ from arenacheck.runner import run_program
 GALLERY = Path(__file__).parent / "gallery"
 
 
+def prove_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arenacheck", *args], capture_output=True, text=True, check=False
+    )
+
+
 def test_the_contracts_hold_on_the_bundled_implementation(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
 ) -> None:
-    args = ["prove", "--per-condition-timeout", "3", "--out", str(tmp_path)]
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    done = prove_cli("prove", "--per-condition-timeout", "3", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stdout
+    out = done.stdout
     assert "canary (canary_find.py): caught" in out
     summary = out.strip().splitlines()[-1]
     assert summary.startswith(
@@ -34,9 +46,10 @@ def test_the_contracts_hold_on_the_bundled_implementation(
     assert " 0 counterexamples" in summary
 
 
-def test_the_canary_is_refuted(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prove", "--target", str(prove.CANARY), "--per-condition-timeout", "20"]) == 1
-    assert "false when calling canary_find_law(" in capsys.readouterr().out
+def test_the_canary_is_refuted() -> None:
+    done = prove_cli("prove", "--target", str(prove.CANARY), "--per-condition-timeout", "20")
+    assert done.returncode == 1
+    assert "false when calling canary_find_law(" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -50,7 +63,7 @@ def test_the_canary_is_refuted(capsys: pytest.CaptureFixture[str]) -> None:
 def test_prove_alone_catches_gallery_bugs(bug: str, only: str, law: str, tmp_path: Path) -> None:
     path = str(GALLERY / f"{bug}.py")
     args = ["prove", "--impl", path, "--only", only, "--per-condition-timeout", "30"]
-    assert main([*args, "--out", str(tmp_path)]) == 1
+    assert prove_cli(*args, "--out", str(tmp_path)).returncode == 1
     [written] = tmp_path.glob("*.jsonl")
     verdict = run_program(read(written), load(path))
     assert verdict.violation is not None
@@ -58,24 +71,22 @@ def test_prove_alone_catches_gallery_bugs(bug: str, only: str, law: str, tmp_pat
     assert run_program(read(written), load("arenacheck.impl")).ok
 
 
-def test_a_run_that_checks_nothing_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_run_that_checks_nothing_fails(tmp_path: Path) -> None:
     empty = tmp_path / "no_contracts.py"
     empty.write_text("def f(x: int) -> int:\n    return x\n")
-    assert main(["prove", "--target", str(empty), "--per-condition-timeout", "1"]) == 1
-    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 conditions checked")
+    done = prove_cli("prove", "--target", str(empty), "--per-condition-timeout", "1")
+    assert done.returncode == 1
+    assert done.stdout.strip().splitlines()[-1].startswith("0 conditions checked")
 
 
-def test_a_precondition_nothing_meets_is_not_a_pass(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_precondition_nothing_meets_is_not_a_pass(tmp_path: Path) -> None:
     vacuous = tmp_path / "vacuous.py"
     vacuous.write_text(
         'def f(x: int) -> int:\n    """\n    pre: x < 0 and x > 0\n    post: __return__ == x\n    """\n    return x\n'
     )
-    assert main(["prove", "--target", str(vacuous), "--per-condition-timeout", "2"]) == 1
-    assert prove.VACUOUS in capsys.readouterr().out
+    done = prove_cli("prove", "--target", str(vacuous), "--per-condition-timeout", "2")
+    assert done.returncode == 1
+    assert prove.VACUOUS in done.stdout
 
 
 def test_without_crosshair_prove_says_how_to_install_it(
@@ -100,8 +111,8 @@ def test_the_crosshair_backend_finds_what_random_generation_cannot(tmp_path: Pat
         "--out",
         str(tmp_path),
     ]
-    assert main([*base, "--budget", "15"]) == 0  # random generation does not get there
-    assert main([*base, "--budget", "120", "--backend", "crosshair"]) == 1
+    assert prove_cli(*base, "--budget", "15").returncode == 0  # random generation misses it
+    assert prove_cli(*base, "--budget", "120", "--backend", "crosshair").returncode == 1
     [written] = tmp_path.glob("*.jsonl")
     assert "2779096485" in written.read_text()
 
