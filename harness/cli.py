@@ -329,7 +329,7 @@ def _check(
                 fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
         prove_time = max(args.budget * PROVE_SHARE, PROVE_MINIMUM * 2 * len(structures))
         if proving and not any(o.found for o in outcomes) and not any(f.failed for f in fuzzed):
-            proved = _prove_public(impl, structures, prove_time, display)
+            proved = _prove_public(spec, structures, prove_time, display)
     elapsed = time.monotonic() - started
     status = 0
     backend = "" if args.backend == "hypothesis" else f" --backend {args.backend}"
@@ -363,22 +363,17 @@ def _unsupported(stats: Stats) -> str:
 
 
 def _prove_public(
-    impl: Any, structures: tuple[Structure, ...], seconds: float, display: Any
+    spec: ImplSpec, structures: tuple[Structure, ...], seconds: float, display: Any
 ) -> tuple[list[Any], float]:
-    """The public-operation contracts of each structure, sharing ``seconds`` evenly; the
-    results and the timeout each had."""
-    from arenacheck import contracts, prove
+    """The public-operation contracts of each structure, sharing ``seconds`` evenly, in a
+    process of their own; the results and the timeout each had."""
+    from arenacheck import prove
 
-    contracts.IMPL = impl
-    tasks = prove.public_tasks(structures)
     task = display.task("prove", seconds)
-    started = time.monotonic()
-
-    def shown(_: Any, result: Any) -> None:
-        display.show(task, time.monotonic() - started, f"{result.function}: {result.verdict}")
-
-    timeout = seconds / max(1, len(tasks))
-    return list(prove.prove(tasks, timeout, seconds + timeout, shown)), timeout
+    display.show(task, 0.0, "public-operation contracts")
+    results = prove.isolated(prove.prove_public, spec.module, structures, seconds)
+    display.show(task, seconds, f"{sum(r.paths for r in results)} paths")
+    return results, seconds / sum(len(prove.PUBLIC[s]) for s in structures)
 
 
 def _print_prove(proved: tuple[list[Any], float], spec: ImplSpec, impl: Any, out: Path) -> int:

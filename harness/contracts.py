@@ -385,7 +385,7 @@ def _program_contents(module: Any, ops: list[Op]) -> list[Entries]:
     builder = module.ListBuilder()
     handles = [module.EMPTY]
     for op in ops:
-        combine = COMBINES[[name for name, _ in COMBINES].index(op.get("combine"))][1]
+        combine = dict(COMBINES)[op.get("combine")]
         if op["op"] == "insert":
             handles.append(builder.insert(handles[op["src"]], op["key"], op["value"]))
         elif op["op"] == "replace":

@@ -121,6 +121,34 @@ PUBLIC: dict[str, tuple[str, ...]] = {
 }
 
 
+def prove_public(module: str, structures: tuple[str, ...], seconds: float) -> list[Result]:
+    """The public-operation contracts of ``module`` (an implementation) for ``structures``,
+    sharing ``seconds`` evenly. Runs in a process of its own under ``isolated``."""
+    from arenacheck.loader import load
+
+    contracts.IMPL = load(module)
+    found = public_tasks(structures)
+    timeout = seconds / max(1, len(found))
+    return list(prove(found, timeout, seconds + timeout))
+
+
+def isolated(call: Callable[..., list[Result]], *args: Any) -> list[Result]:
+    """``call(*args)`` in a fresh process: CrossHair's solver keeps native state, and it has
+    crashed (a segfault inside Z3) in a long process that ran many engines; a crash there costs
+    this phase, reported as an error, not the caller."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        try:
+            return pool.submit(call, *args).result()
+        except BrokenProcessPool:
+            return [
+                Result("prove", "(the whole phase)", ERROR, detail="the prover process crashed")
+            ]
+
+
 def public_tasks(structures: tuple[str, ...]) -> list[Task]:
     """The conditions that check ``contracts.IMPL`` through its public operations."""
     names = [name for s in structures for name in PUBLIC[s]]

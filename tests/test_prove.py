@@ -18,7 +18,6 @@ pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'are
 
 from arenacheck import laws, prove
 from arenacheck.cli import main
-from arenacheck.loader import from_file as load_module
 from arenacheck.loader import load
 from arenacheck.program import read
 from arenacheck.runner import run_program
@@ -117,19 +116,29 @@ def test_the_crosshair_backend_finds_what_random_generation_cannot(tmp_path: Pat
     assert "2779096485" in written.read_text()
 
 
-@pytest.mark.parametrize("mutant", ["swapped_merge", "replace_copies"])
-def test_the_kernel_contracts_refute_broken_kernels(
-    mutant: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from arenacheck import contracts
-    from arenacheck.impl import kernels
+MUTANT = """
+import sys
+from arenacheck import contracts, prove
+from arenacheck.impl import kernels
+from arenacheck.loader import from_file
+from pathlib import Path
 
-    broken = load_module(GALLERY / "kernels" / f"{mutant}.py")
-    monkeypatch.setattr(kernels, broken.KERNEL, getattr(broken, broken.KERNEL))
-    [task] = [
-        t
-        for t in prove.tasks([contracts], diffs=False)
-        if t.function.endswith(broken.LAW) and t.condition.startswith(broken.CONDITION)
-    ]
-    [result] = prove.prove([task], 60.0, 600.0)
-    assert result.verdict == prove.COUNTEREXAMPLE, result
+broken = from_file(Path(sys.argv[1]))
+setattr(kernels, broken.KERNEL, getattr(broken, broken.KERNEL))
+[task] = [
+    t
+    for t in prove.tasks([contracts], diffs=False)
+    if t.function.endswith(broken.LAW) and t.condition.startswith(broken.CONDITION)
+]
+[result] = prove.prove([task], 60.0, 600.0)
+print(result.verdict)
+"""
+
+
+@pytest.mark.parametrize("mutant", ["swapped_merge", "replace_copies"])
+def test_the_kernel_contracts_refute_broken_kernels(mutant: str) -> None:
+    path = GALLERY / "kernels" / f"{mutant}.py"
+    done = subprocess.run(
+        [sys.executable, "-c", MUTANT, str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == prove.COUNTEREXAMPLE, done.stdout + done.stderr
