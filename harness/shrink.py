@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from arenacheck import laws
 from arenacheck.errors import ProgramError
 from arenacheck.program import DEFINING, Op, Program, is_int, validate
 from arenacheck.runner import Implementation, Verdict, run_program
@@ -32,7 +33,13 @@ VARIABLES = ("src", "a", "b", "var")
 
 
 def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tuple[Program, Verdict]:
-    """The smallest program found within ``budget`` seconds that breaks the same law."""
+    """The smallest program found within ``budget`` seconds that breaks the same law.
+
+    A recursion failure (law 6) shrinks to the exact run length at which the stack runs out
+    *in this process*; another context (a fuzz target's instrumented frames, a replay) may have a
+    few frames more room, so such a program gets its long runs doubled before it is written:
+    it must replay anywhere.
+    """
     verdict = run_program(program, impl)
     if verdict.violation is None:
         raise ValueError("the program does not fail: nothing to shrink")
@@ -63,6 +70,10 @@ def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tupl
             if (found := failing(candidate)) is not None:
                 ops, verdict, changed = candidate, found, True
                 break
+    if law == laws.NO_RECURSION:  # shrunk to the edge of the stack: move back from it
+        roomy = [{**op, "count": op["count"] * 2} if op.get("count", 0) >= 8 else op for op in ops]
+        if (found := failing(roomy)) is not None:
+            ops, verdict = roomy, found
     return Program(program.structure, ops), verdict
 
 
