@@ -29,10 +29,12 @@ DEFAULT_OUT = "arenacheck-failures"
 SHARES: dict[Structure, float] = {"alist": 2 / 3, "intervals": 1 / 3}
 #: The part of ``check``'s budget that goes to fuzzing, when atheris is installed.
 FUZZ_SHARE = 1 / 4
-#: The part that goes to proving the public-operation contracts, when CrossHair is installed,
-#: and the least time each of those conditions gets (with less, they may explore nothing).
+#: The part that goes to proving the public-operation contracts, when CrossHair is installed;
+#: the least time each of those conditions may take (with less, a busy machine may explore
+#: nothing), and the paths after which each stops early.
 PROVE_SHARE = 1 / 6
-PROVE_MINIMUM = 2.0
+PROVE_MINIMUM = 5.0
+PROVE_PATHS = 100
 
 
 def _structures(args: argparse.Namespace) -> tuple[Structure, ...]:
@@ -202,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget", type=_budget, default=300.0, metavar="SECONDS", help="time for the whole run"
     )
     prove.add_argument(
+        "--max-paths",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop each condition after N paths, even before its timeout",
+    )
+    prove.add_argument(
         "--only", default=None, metavar="TEXT", help="check only conditions whose name holds TEXT"
     )
     prove.add_argument(
@@ -327,7 +336,7 @@ def _check(
             with tempfile.TemporaryDirectory() as corpus:
                 plan = FuzzPlan(1, Path(corpus), Path(args.out), spec, [])
                 fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
-        prove_time = max(args.budget * PROVE_SHARE, PROVE_MINIMUM * 2 * len(structures))
+        prove_time = args.budget * PROVE_SHARE
         if proving and not any(o.found for o in outcomes) and not any(f.failed for f in fuzzed):
             proved = _prove_public(spec, structures, prove_time, display)
     elapsed = time.monotonic() - started
@@ -365,15 +374,18 @@ def _unsupported(stats: Stats) -> str:
 def _prove_public(
     spec: ImplSpec, structures: tuple[Structure, ...], seconds: float, display: Any
 ) -> tuple[list[Any], float]:
-    """The public-operation contracts of each structure, sharing ``seconds`` evenly, in a
-    process of their own; the results and the timeout each had."""
+    """The public-operation contracts of each structure, sharing ``seconds`` (each at least
+    ``PROVE_MINIMUM``, at most ``PROVE_PATHS`` paths), in a process of their own; the results
+    and the timeout each had."""
     from arenacheck import prove
 
-    task = display.task("prove", seconds)
+    conditions = sum(len(prove.PUBLIC[s]) for s in structures)
+    timeout = max(seconds / conditions, PROVE_MINIMUM)
+    task = display.task("prove", timeout * conditions)
     display.show(task, 0.0, "public-operation contracts")
-    results = prove.isolated(prove.prove_public, spec.module, structures, seconds)
-    display.show(task, seconds, f"{sum(r.paths for r in results)} paths")
-    return results, seconds / sum(len(prove.PUBLIC[s]) for s in structures)
+    results = prove.isolated(prove.prove_public, spec.module, structures, timeout, PROVE_PATHS)
+    display.show(task, timeout * conditions, f"{sum(r.paths for r in results)} paths")
+    return results, timeout
 
 
 def _print_prove(proved: tuple[list[Any], float], spec: ImplSpec, impl: Any, out: Path) -> int:
@@ -588,7 +600,8 @@ def cmd_prove(args: argparse.Namespace) -> int:
 
         timeout = max(args.per_condition_timeout, prove.CANARY_TIMEOUT)
         caught = list(prove.prove(canary, timeout, args.budget, shown))
-        list(prove.prove(tasks, args.per_condition_timeout, args.budget, shown))
+        paths = args.max_paths or prove.UNLIMITED
+        list(prove.prove(tasks, args.per_condition_timeout, args.budget, shown, paths))
     summary = prove.Summary(results[len(caught) :], caught[0] if caught else None)
     print(f"arenacheck prove --impl {args.impl}")
     print(prove.table(summary.results))

@@ -39,6 +39,8 @@ UNREFUTED = "no counterexample"
 VACUOUS = "explored nothing"
 ERROR = "could not run"
 SKIPPED = "not run (budget spent)"
+#: No limit on paths: each condition runs for its timeout.
+UNLIMITED = 2**31
 #: Verdicts that fail a run.
 FAILING = (COUNTEREXAMPLE, VACUOUS, ERROR)
 
@@ -74,7 +76,7 @@ class Task:
 
     function: str
     condition: str
-    run: Callable[[float], Result]
+    run: Callable[[float, int], Result]
 
 
 def load_target(name: str) -> ModuleType:
@@ -121,15 +123,17 @@ PUBLIC: dict[str, tuple[str, ...]] = {
 }
 
 
-def prove_public(module: str, structures: tuple[str, ...], seconds: float) -> list[Result]:
+def prove_public(
+    module: str, structures: tuple[str, ...], timeout: float, max_paths: int
+) -> list[Result]:
     """The public-operation contracts of ``module`` (an implementation) for ``structures``,
-    sharing ``seconds`` evenly. Runs in a process of its own under ``isolated``."""
+    each for ``timeout`` seconds or ``max_paths`` paths. Runs in a process of its own under
+    ``isolated``."""
     from arenacheck.loader import load
 
     contracts.IMPL = load(module)
     found = public_tasks(structures)
-    timeout = seconds / max(1, len(found))
-    return list(prove(found, timeout, seconds + timeout))
+    return list(prove(found, timeout, timeout * len(found) + 1, max_paths=max_paths))
 
 
 def isolated(call: Callable[..., list[Result]], *args: Any) -> list[Result]:
@@ -155,12 +159,14 @@ def public_tasks(structures: tuple[str, ...]) -> list[Task]:
     return [t for t in tasks([contracts]) if any(t.function.startswith(n) for n in names)]
 
 
-def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float], Result]:
-    def run(timeout: float) -> Result:
+def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float, int], Result]:
+    def run(timeout: float, max_paths: int) -> Result:
         from crosshair.statespace import MessageType
 
         stats: collections.Counter[str] = collections.Counter()
-        options = dataclasses.replace(checkable.options, per_condition_timeout=timeout, stats=stats)
+        options = dataclasses.replace(
+            checkable.options, per_condition_timeout=timeout, max_iterations=max_paths, stats=stats
+        )
         started = time.monotonic()
         messages = list(dataclasses.replace(checkable, options=options).analyze())
         seconds = time.monotonic() - started
@@ -186,15 +192,19 @@ def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float]
 
 def _diff_runner(
     impl_side: Callable[..., Any], model_side: Callable[..., Any], name: str, what: str
-) -> Callable[[float], Result]:
-    def run(timeout: float) -> Result:
+) -> Callable[[float, int], Result]:
+    def run(timeout: float, max_paths: int) -> Result:
         from crosshair.diff_behavior import ExceptionEquivalenceType, diff_behavior
         from crosshair.fnutil import FunctionInfo
         from crosshair.options import DEFAULT_OPTIONS, AnalysisOptionSet
 
         stats: collections.Counter[str] = collections.Counter()
         options = DEFAULT_OPTIONS.overlay(
-            AnalysisOptionSet(per_condition_timeout=timeout, per_path_timeout=timeout / 4)
+            AnalysisOptionSet(
+                per_condition_timeout=timeout,
+                per_path_timeout=timeout / 4,
+                max_iterations=max_paths,
+            )
         )
         options.stats = stats
         started = time.monotonic()
@@ -290,15 +300,19 @@ def prove(
     timeout: float,
     budget: float,
     on_result: Callable[[Task, Result], object] = lambda task, result: None,
+    max_paths: int = UNLIMITED,
 ) -> Iterator[Result]:
-    """Check each task with ``timeout`` seconds while ``budget`` lasts; the rest are skipped."""
+    """Check each task for ``timeout`` seconds or ``max_paths`` paths, whichever ends first,
+    while ``budget`` lasts; the rest are skipped. A path count makes a short run mean the same
+    on a slow or busy machine, where a few seconds may not get a single path past a
+    precondition."""
     started = time.monotonic()
     for task in all_tasks:
         if time.monotonic() - started + min(timeout, 1.0) > budget:
             result = Result(task.function, task.condition, SKIPPED)
         else:
             try:
-                result = task.run(timeout)
+                result = task.run(timeout, max_paths)
             except Exception as err:  # CrossHair itself failed on this condition
                 result = Result(
                     task.function, task.condition, ERROR, detail=f"{type(err).__name__}: {err}"

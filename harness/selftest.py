@@ -79,7 +79,7 @@ def _prove(path: Path, bug: ModuleType, budget: float) -> Cell:
     contracts.IMPL = bug
     tasks = prove.public_tasks((bug.STRUCTURE,))
     started = time.monotonic()
-    for result in prove.prove(tasks, budget / len(tasks), budget):
+    for result in prove.prove(tasks, budget / len(tasks), budget + 1):
         if result.verdict == prove.COUNTEREXAMPLE:
             law = _law(result.program, bug) if result.program else "contract"
             return Cell(True, time.monotonic() - started, law)
