@@ -113,11 +113,15 @@ def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str)
         metavar="SECONDS",
         help=f"time for the whole {what} (default: 60)",
     )
+    _add_out(parser, "failing programs")
+
+
+def _add_out(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--out",
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"where failing programs are written (default: {DEFAULT_OUT})",
+        help=f"where {what} are written (default: {DEFAULT_OUT})",
     )
 
 
@@ -213,12 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument(
         "--only", default=None, metavar="TEXT", help="check only conditions whose name holds TEXT"
     )
-    prove.add_argument(
-        "--out",
-        default=DEFAULT_OUT,
-        metavar="DIR",
-        help=f"where counterexample programs are written (default: {DEFAULT_OUT})",
-    )
+    _add_out(prove, "counterexample programs")
     prove.set_defaults(func=cmd_prove)
 
     selftest = sub.add_parser(
@@ -397,17 +396,23 @@ def _print_prove(proved: tuple[list[Any], float], spec: ImplSpec, impl: Any, out
     summary = prove.Summary(results, None)
     verdict = "VIOLATION" if summary.failed else "clean"
     print(f"  {'public':<9} {verdict:<9} prove: {summary.line(timeout)}")
+    _print_failed_conditions(results, impl, out, spec.flags())
+    return 1 if summary.failed else 0
+
+
+def _print_failed_conditions(results: list[Any], impl: Any, out: Path, flags: str) -> None:
+    """Each failed condition, and its counterexample program: replayed through the runner (the
+    law it breaks) and written for ``arenacheck replay``."""
     for result in results:
         if not result.failed:
             continue
         print(f"\n{result.function}: {result.condition}\n  {result.verdict}: {result.detail}")
         if result.program is not None:
-            verdict_ = run_program(result.program, impl)
-            if verdict_.violation is not None:
-                print(verdict_.violation.describe())
+            replayed = run_program(result.program, impl)
+            if replayed.violation is not None:
+                print(replayed.violation.describe())
             path = write_failure(result.program, "prove", out)
-            print(f"  program: {path}  (arenacheck replay {path} {spec.flags()})")
-    return 1 if summary.failed else 0
+            print(f"  program: {path}  (arenacheck replay {path} {flags})")
 
 
 def _report(found: ViolationFound, out: Path, spec: ImplSpec, impl: Any) -> None:
@@ -608,12 +613,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if summary.canary is not None:
         verdict = "caught" if summary.canary.verdict == prove.COUNTEREXAMPLE else "ESCAPED"
         print(f"  canary ({prove.CANARY.name}): {verdict} in {summary.canary.seconds:.1f} s")
-    for result in summary.results:
-        if result.failed:
-            print(f"\n{result.function}: {result.condition}\n  {result.verdict}: {result.detail}")
-            if result.program is not None:
-                path = write_failure(result.program, "prove", Path(args.out))
-                print(f"  as a program: {path}  (arenacheck replay {path} --impl {args.impl})")
+    _print_failed_conditions(summary.results, contracts.IMPL, Path(args.out), f"--impl {args.impl}")
     print(summary.line(args.per_condition_timeout))
     return 1 if summary.failed else 0
 

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from arenacheck.loader import ImplSpec, load
-from arenacheck.program import Program, read
+from arenacheck.program import Program, Structure, read
 from arenacheck.runner import run_program
 
 GALLERY = Path(__file__).resolve().parent.parent / "tests" / "gallery"
@@ -50,10 +50,15 @@ def bugs() -> list[Path]:
 
 
 def _stateful(path: Path, bug: ModuleType, budget: float) -> Cell:
+    backend = getattr(bug, "BACKEND", "hypothesis")
+    return _machines(bug.STRUCTURE, bug, budget, backend)
+
+
+def _machines(structure: Structure, impl: Any, budget: float, backend: str = "hypothesis") -> Cell:
+    """The stateful engine on ``impl`` for ``budget`` seconds, seed 0."""
     from arenacheck import stateful
 
-    backend = getattr(bug, "BACKEND", "hypothesis")
-    outcome = stateful.run(bug.STRUCTURE, bug, budget, seed_value=0, backend=backend)
+    outcome = stateful.run(structure, impl, budget, seed_value=0, backend=backend)
     found = outcome.found
     return Cell(found is not None, outcome.seconds, found.violation.law if found else "")
 
@@ -88,17 +93,14 @@ def _prove(path: Path, bug: ModuleType, budget: float) -> Cell:
 
 def _external(path: Path, bug: ModuleType, budget: float) -> Cell:
     """The stateful engine through the protocol: the bug served by ``arenacheck serve``."""
-    from arenacheck import stateful
     from arenacheck.external import External
 
     command = f"{shlex.quote(sys.executable)} -m arenacheck serve --impl {shlex.quote(str(path))}"
     external = External(command)
     try:
-        outcome = stateful.run(bug.STRUCTURE, external, budget, seed_value=0)
+        return _machines(bug.STRUCTURE, external, budget)
     finally:
         external.close()
-    found = outcome.found
-    return Cell(found is not None, outcome.seconds, found.violation.law if found else "")
 
 
 def _law(program: Program, bug: ModuleType) -> str:
