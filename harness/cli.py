@@ -1,4 +1,5 @@
-"""The ``arenacheck`` command: ``check`` (the main job), ``fuzz``, ``replay`` and ``serve``.
+"""The ``arenacheck`` command: ``check`` (the main job), ``fuzz``, ``replay``, ``trace``, ``prove``,
+``selftest`` and ``serve``.
 
 Exit status: 0 clean, 1 a law was broken, 2 a usage error (bad flags, a malformed program file,
 an implementation that cannot be loaded), always as one line on stderr, never a traceback.
@@ -12,11 +13,13 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
+from arenacheck import trace
 from arenacheck.errors import ImplementationLoadError, ProgramError
 from arenacheck.external import DEFAULT_TIMEOUT
 from arenacheck.fuzzjobs import FuzzPlan
@@ -179,6 +182,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_impl(replay)
     replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     replay.set_defaults(func=cmd_replay)
+
+    trace = sub.add_parser(
+        "trace", help="turn Python source files into programs: the workloads of real code"
+    )
+    trace.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="Python files or directories (default: this interpreter's standard library)",
+    )
+    trace.add_argument(
+        "-o", "--out", default="traces", metavar="DIR", help="where to write (default: traces)"
+    )
+    trace.set_defaults(func=cmd_trace)
 
     prove = sub.add_parser(
         "prove", help="check contracts and model diffs by symbolic execution (CrossHair)"
@@ -531,33 +548,79 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _close(impl)
 
 
+#: Replays of more files than this print one line per violation only, under a progress bar.
+LISTED_FILES = 20
+
+
 def _replay(args: argparse.Namespace, files: list[Path], impl: Any) -> int:
     status = 0
     total = Stats()
-    for path in files:
-        try:
-            verdict = _replay_one(path, impl)
-        except ProgramError as err:
-            print(f"arenacheck: error: {err}", file=sys.stderr)
-            status = 2
-            continue
-        total.add(verdict.stats)
-        if verdict.violation is not None:
-            status = max(status, 1)
-            print(f"{path}: VIOLATION")
-            print(verdict.violation.describe())
-        elif verdict.unsupported is not None:
-            print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
-        elif not args.quiet:
-            s = verdict.stats
-            print(f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)")
+    listed = not args.quiet and len(files) <= LISTED_FILES
+    with _bar("replaying", len(files) if len(files) > 1 else 0) as advance:
+        for path in files:
+            advance()
+            try:
+                verdict = _replay_one(path, impl)
+            except ProgramError as err:
+                print(f"arenacheck: error: {err}", file=sys.stderr)
+                status = 2
+                continue
+            total.add(verdict.stats)
+            if verdict.violation is not None:
+                status = max(status, 1)
+                print(f"{path}: VIOLATION")
+                print(verdict.violation.describe())
+            elif verdict.unsupported is not None:
+                print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
+            elif listed:
+                s = verdict.stats
+                print(f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)")
     if len(files) > 1 or args.quiet:
         print(
             f"{len(files)} programs, {total.operations} operations, "
             f"{total.total_checks} law checks{_unsupported(total)}: "
             + ("clean" if status == 0 else "violations found" if status == 1 else "errors")
         )
+    if len(files) > LISTED_FILES:
+        by_law = sorted(total.checks.items(), key=lambda kv: (-kv[1], kv[0]))
+        print("law checks by law: " + ", ".join(f"{law} {n}" for law, n in by_law))
     return status
+
+
+# --- trace --------------------------------------------------------------------------------------
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [trace.standard_library()]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {str(path)!r}")
+    files = trace.sources(paths)
+    if not files:
+        raise UsageError("no Python files (*.py) found")
+    out = Path(args.out)
+    total = trace.Counts()
+    with _bar("tracing", len(files)) as advance:
+        for root, path in files:
+            total.add(trace.trace_file(root, path, out))
+            advance()
+    print(f"{total.summary()}; programs under {out}/")
+    return 0
+
+
+@contextmanager
+def _bar(what: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar over ``total`` items on stderr; yields the function that advances it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (what, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    if total == 0:  # nothing worth a bar
+        yield lambda: None
+        return
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(what, total=total)
+        yield lambda: progress.advance(task)
 
 
 # --- serve --------------------------------------------------------------------------------------

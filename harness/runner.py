@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import operator
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,7 @@ from arenacheck import laws
 from arenacheck.errors import (
     KINDS,
     CallbackError,
+    ConflictingRecord,
     InvalidHandle,
     ProgramError,
 )
@@ -139,6 +141,11 @@ def error_kind(err: BaseException | None) -> str | None:
     return type(err).__name__
 
 
+def _named(err: BaseException | None) -> list[int]:
+    """What SPEC §3.2 says an error's message names: a conflict's index and both its scopes."""
+    return [err.index, *err.scopes] if isinstance(err, ConflictingRecord) else []
+
+
 def _describe(err: BaseException | None) -> str:
     return "success" if err is None else f"{type(err).__name__}: {err}"
 
@@ -227,6 +234,8 @@ class Session:
             law = laws.BAD_INPUT
         ok = error_kind(expected) == error_kind(actual)
         self.check(law, ok, _describe(expected), _describe(actual), "error kind")
+        unnamed = [n for n in _named(expected) if not re.search(rf"\b{n}\b", str(actual))]
+        self.check(law, not unnamed, _describe(expected), _describe(actual), "what it names")
 
     def must(self, call: Callable[[], Any], law: str = laws.UNEXPECTED_ERROR) -> Any:
         """The result of a read that must not raise; a raise breaks ``law``."""
@@ -369,22 +378,31 @@ class AlistSession(Session):
         call: Callable[..., Any],
         cells: Callable[[list[tuple[Any, Any]]], int],
         exact: bool,
+        callback: Callback | None = None,
     ) -> Var | None:
         """Run one list-producing call on both sides and check the result; None if it failed.
 
         ``call(side, builder, *handles)`` makes the call; ``cells(result)`` is the allocation law
-        (exact, or an upper bound) for a result that is not one of the inputs.
+        (exact, or an upper bound) for a result that is not one of the inputs; ``callback``
+        is the implementation's callback, if the call has one.
         """
         before = self._cells()
         handles = [v.model for v in inputs]
         expected, model_err = attempt(lambda: call("model", self.model_builder, *handles))
         handles = [v.impl for v in inputs]
         actual, impl_err = attempt(lambda: call("impl", self.impl_builder, *handles))
+        if callback is not None:
+            self._check_reentry(callback)
         self.same_outcome(model_err, impl_err)
         if model_err is not None:
             law = laws.EXCEPTION_SAFETY if isinstance(model_err, CallbackError) else laws.BAD_INPUT
             self._unchanged(before, inputs, law)
             return None
+        for var in inputs:  # law 3 where it is most at risk: the call's own inputs
+            now = self.must(partial(self.impl_reader.items, var.impl))
+            now = [tuple(p) for p in now or ()]
+            detail = f"the list defined at line {var.line}, an input of this call"
+            self.check(laws.PERSISTENCE, now == var.items, var.items, now, detail)
         items = self.model_builder.items(expected)
         returned_input = any(v.model == expected for v in inputs)
         limit = 0 if returned_input or expected is None else cells(items)
@@ -434,16 +452,20 @@ class AlistSession(Session):
             "model": Callback(name, self.model_builder, value=op["value"]),
             "impl": Callback(name, self.impl_builder, value=op["value"]),
         }
-        self._insert(op, lambda side, b, h: b.entry(h, key).or_insert_with(fns[side]))
+
+        def call(side: str, b: Any, h: Any) -> Any:
+            return b.entry(h, key).or_insert_with(fns[side])
+
+        self._insert(op, call, fns["impl"])
         self._check_callbacks(fns["model"], fns["impl"], self.vars[-1] is not None)
 
-    def _insert(self, op: Op, call: Callable[..., Any]) -> None:
+    def _insert(self, op: Op, call: Callable[..., Any], callback: Callback | None = None) -> None:
         src, key = self.var(op["src"]), op["key"]
 
         def cells(result: list[tuple[Any, Any]]) -> int:
             return model_alist.insert_cells(src.items, key)
 
-        self.vars.append(self._produce([src], call, cells, exact=True))
+        self.vars.append(self._produce([src], call, cells, exact=True, callback=callback))
 
     def _op_extend(self, op: Op) -> None:
         """``count`` inserts of an arithmetic run of keys. Each side runs the whole loop first
@@ -503,17 +525,21 @@ class AlistSession(Session):
                 return model_alist.intersect_cells(result)
             return model_alist.union_cells(a.items, b.items, result)
 
-        self.vars.append(self._produce([a, b], call, cells, exact=False))
+        self.vars.append(self._produce([a, b], call, cells, exact=False, callback=fns["impl"]))
         if name is not None:
             self._check_callbacks(fns["model"], fns["impl"], self.vars[-1] is not None)
 
     def _check_callbacks(self, model: Callback, impl: Callback, succeeded: bool) -> None:
         """Callbacks ran as the model ran them: the same calls in any order (when the operation
-        succeeded: a raise may come at a different call), and re-entry refused."""
+        succeeded: a raise may come at a different call)."""
         if succeeded and getattr(self.impl, "observes_callbacks", True):
             expected = sorted(model.calls, key=repr)
             actual = sorted(impl.calls, key=repr)
             self.check(laws.CALLBACKS, expected == actual, expected, actual, "callback calls")
+
+    def _check_reentry(self, impl: Callback) -> None:
+        """A callback's call back into the builder was refused. Checked before the result: a
+        re-entry that got through may also have allocated, but the cause is the re-entry."""
         for err in impl.reentry:
             ok = isinstance(err, RuntimeError)
             self.check(laws.REENTRANCY, ok, "RuntimeError", _describe(err), "inner call")

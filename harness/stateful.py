@@ -65,6 +65,17 @@ PROFILES: dict[str, settings] = {
     "ci": settings(max_examples=40, stateful_step_count=30, **_COMMON),  # type: ignore[arg-type]
     "dev": settings(max_examples=150, stateful_step_count=50, **_COMMON),  # type: ignore[arg-type]
     "nightly": settings(max_examples=4000, stateful_step_count=120, **_COMMON),  # type: ignore[arg-type]
+    # Mutation testing reruns the suite for each mutant: ci-sized, the same examples every run (a
+    # surviving mutant survives again, and its listing in docs/mutation.md stays true), and no
+    # shrinking: a mutant is killed by the first failure, nobody reads the minimal example.
+    "mutation": settings(
+        max_examples=60,
+        stateful_step_count=30,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        **_COMMON,  # type: ignore[arg-type]
+    ),
 }
 
 
@@ -188,7 +199,10 @@ class AlistMachine(ProgramMachine):
         return self.alists.contents(var) or []
 
     def key_for(self, data: st.DataObject, var: int) -> Any:
-        """Half the time a key already in ``var`` (when it has any), else any key."""
+        """Half the time a key already in ``var`` (when it has any), else any key; rarely a
+        string, which an int list cannot compare (SPEC §2.2: the comparison's ``TypeError``)."""
+        if rarely(data, 25, "string key"):
+            return data.draw(st.sampled_from(["a", "k"]), label="key")
         present = [k for k, _ in self.contents(var) if isinstance(k, int)]
         if present:
             use_present: bool = data.draw(st.booleans(), label="present key")
@@ -227,6 +241,22 @@ class AlistMachine(ProgramMachine):
     @rule(target=lists, a=lists, b=lists, data=st.data())
     def merge(self, a: int, b: int, data: st.DataObject) -> Any:
         return self.define(self.merge_op(a, b, data))
+
+    @rule(target=lists, a=lists, data=st.data())
+    def merge_variant(self, a: int, data: st.DataObject) -> Any:
+        """Merge a list with a variant of itself, one value replaced: two branches of a flow that
+        changed one binding. Common keys then disagree on a value, which only the forms that
+        choose between values (the set forms keep the first) can get wrong."""
+        present = [k for k, _ in self.contents(a) if isinstance(k, int)]
+        if not present:
+            return multiple()
+        key = data.draw(st.sampled_from(present), label="key")
+        value = data.draw(values, label="value")
+        variant = self.define({"op": "replace", "src": a, "key": key, "value": value})
+        if not isinstance(variant, int):
+            return variant
+        first, second = (a, variant) if data.draw(st.booleans(), label="first") else (variant, a)
+        return self.define(self.merge_op(first, second, data))
 
     def merge_op(self, a: int, b: int, data: st.DataObject) -> dict[str, Any]:
         """An intersection or union in any of its forms: set, six combines, raising, re-entrant."""

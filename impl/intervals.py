@@ -78,4 +78,5 @@ class IntervalMapBuilder:
         if isinstance(ranges, ConflictAt):
             raise ConflictingRecord(*ranges)
         self._finished = True
+        self._records = array("Q")  # a kept builder must not hold O(records) memory (§3.1 law 5)
         return IntervalMap(*(array("I", column) for column in ranges))

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
+import arenacheck.impl
 from arenacheck import BuilderFinished, InvalidHandle
 from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.program import Program
+from arenacheck.runner import run_program
 
 
 def build(b: ListBuilder, keys: list[int], h: int | None = EMPTY) -> int | None:
@@ -106,3 +114,187 @@ def test_bad_handles_and_finished_builder() -> None:
     with pytest.raises(BuilderFinished):
         b.union(h, h)
     assert storage.items(h) == [(1, 1)] and storage.cell_count == 1
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def retained_bytes_per_entry(fill: Callable[[ListBuilder], object], entries: int) -> float:
+    """Memory a builder keeps after ``fill``, per entry: tracemalloc counts no machine noise."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        b = ListBuilder()
+        fill(b)
+        return (tracemalloc.get_traced_memory()[0] - before) / entries
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_in_order_key_only_list_costs_under_16_bytes_per_entry() -> None:
+    n = 100_000
+
+    def fill(b: ListBuilder) -> None:
+        h = EMPTY
+        for key in range(n):
+            h = b.insert(h, key)  # a set: narrowing constraints carry no value
+
+    assert retained_bytes_per_entry(fill, n) < 16  # an int64 key and an int32 next: 12 bytes
+
+
+def test_ints_at_the_int64_bounds_keep_the_compact_columns() -> None:
+    n = 20_000
+
+    def fill(b: ListBuilder) -> None:
+        h = EMPTY
+        for key in range(n):  # one cell each: the in-place path
+            h = b.insert(h, key, key)
+        h = b.insert(h, INT64_MIN, INT64_MAX)  # n + 1 cells at once: the path every merge takes
+        h = b.insert(h, INT64_MAX, INT64_MIN)
+        assert b.items(h)[0] == (INT64_MIN, INT64_MAX) and b.items(h)[-1] == (INT64_MAX, INT64_MIN)
+        assert b.cell_count == 2 * n + 2
+
+    # int64 key and value, int32 next: 20 bytes a cell and the arrays' spare room; a list column
+    # of ints would add at least 28 more (a pointer and an int object).
+    assert retained_bytes_per_entry(fill, 2 * n) < 32
+
+
+@pytest.mark.parametrize("big", [INT64_MIN - 1, INT64_MAX + 1, 2**100, -(2**100)])
+def test_ints_beyond_the_int64_bounds_are_kept_exactly(big: int) -> None:
+    b = ListBuilder()
+    small = build(b, [1, 2])
+    as_key = b.insert(small, big, 7)
+    as_value = b.insert(small, 3, big)
+    assert b.items(as_key) == sorted([(1, 1), (2, 2), (big, 7)])
+    assert b.items(as_value) == [(1, 1), (2, 2), (3, big)]
+    assert b.items(small) == [(1, 1), (2, 2)]
+
+
+def test_values_may_start_as_none_and_become_anything() -> None:
+    b = ListBuilder()
+    h = b.insert(EMPTY, 1)  # a None value: no value column yet
+    h = b.insert(h, 2)
+    with_int = b.insert(h, 3, 30)
+    with_str = b.insert(h, 4, "four")
+    assert b.items(with_int) == [(1, None), (2, None), (3, 30)]
+    assert b.items(with_str) == [(1, None), (2, None), (4, "four")]
+
+
+def test_a_combined_value_new_to_both_inputs_gets_a_cell() -> None:
+    # The newest cell of the arena ends a list, like the merge's tail: a merge must not take
+    # "no input cell holds this value" for a cell that does.
+    b = ListBuilder()
+    x, y = b.insert(EMPTY, 1, 10), b.insert(EMPTY, 1, 20)
+    assert b.items(b.union_with(x, y, lambda p, q: p + q)) == [(1, 30)]
+    assert b.items(b.intersect_with(x, y, lambda p, q: p * q)) == [(1, 200)]
+
+
+@pytest.mark.parametrize("keys", [[1], [1, 2, 3]], ids=["handle 0", "handle 2"])
+def test_merging_with_the_empty_list_allocates_nothing(keys: list[int]) -> None:
+    b = ListBuilder()
+    h = build(b, keys)
+    cells = b.cell_count
+    assert b.union(h, EMPTY) == h and b.union(EMPTY, h) == h
+    assert b.union_with(EMPTY, h, min) == h and b.union_with(h, EMPTY, min) == h
+    assert b.intersect(h, EMPTY) is EMPTY and b.intersect_with(EMPTY, h, min) is EMPTY
+    assert b.cell_count == cells
+
+
+def test_a_common_tail_is_shared_wherever_it_lies_in_the_arena() -> None:
+    b = ListBuilder()
+    build(b, list(range(1000)))  # the shared cells lie above 256: ints that CPython does not cache
+    base = build(b, list(range(300)))
+    left, right = b.insert(base, 400), b.insert(base, 500)
+    cells = b.cell_count
+    assert b.intersect(left, right) == base and b.cell_count == cells
+    assert b.intersect_with(left, right, max) == base and b.cell_count == cells  # cell by cell
+    assert b.keys(b.union(left, right)) == [*range(300), 400, 500]
+
+
+class Counted:
+    """A key that counts the comparisons made on it: the work a merge does, without a clock."""
+
+    compared = 0
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __lt__(self, other: Counted) -> bool:
+        Counted.compared += 1
+        return self.n < other.n
+
+    def __eq__(self, other: object) -> bool:
+        Counted.compared += 1
+        return isinstance(other, Counted) and self.n == other.n
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_a_merge_stops_where_both_inputs_reach_the_same_cell() -> None:
+    b = ListBuilder()
+    build(b, list(range(300)))  # the shared cells lie above 256
+    base = EMPTY
+    for n in range(1000):
+        base = b.insert(base, Counted(n))
+    left, right = b.insert(base, Counted(2000)), b.insert(base, Counted(3000))
+    Counted.compared = 0
+    assert b.intersect(left, right) == base
+    b.union(left, right)
+    assert Counted.compared < 20  # the 1,000 shared keys are never compared
+
+
+def every_small_list_merged_pairwise(form: dict[str, Any]) -> Program:
+    """Small-scope exhaustive: every list over the keys 0..3, built in increasing and in
+    decreasing key order (same contents, other cells) and with other values, then ``form`` on
+    every ordered pair of them. Random programs reach a given shape of a merge by chance; here
+    every shape of two small lists is there."""
+    ops: list[dict[str, Any]] = []
+    lists = [0]  # variable 0 is EMPTY
+    for subset in itertools.chain.from_iterable(
+        itertools.combinations(range(4), n) for n in range(1, 5)
+    ):
+        for keys, offset in ((subset, 0), (subset[::-1], 0), (subset, 10)):
+            var = 0
+            for key in keys:
+                ops.append({"op": "insert", "src": var, "key": key, "value": key + offset})
+                var = len(ops)
+            lists.append(var)
+    for a, b in itertools.product(lists, repeat=2):
+        ops.append({**form, "a": a, "b": b})
+    return Program("alist", ops)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"op": "intersect"},
+        {"op": "union"},
+        {"op": "intersect", "combine": "sub"},
+        {"op": "union", "combine": "sub"},
+        {"op": "union", "combine": "right"},
+    ],
+    ids=["intersect", "union", "intersect_with", "union_with", "union_with right"],
+)
+def test_every_merge_of_two_small_lists_keeps_every_law(form: dict[str, Any]) -> None:
+    verdict = run_program(every_small_list_merged_pairwise(form), arenacheck.impl)
+    assert verdict.ok, verdict.violation and verdict.violation.describe()
+
+
+class Stubborn:
+    """A value that says it differs from everything, itself included."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_reads_find_keys_without_comparing_values() -> None:
+    b = ListBuilder()
+    value = Stubborn()
+    h = b.insert(EMPTY, 1, value)
+    assert b.contains(h, 1) and b.get(h, 1) is value and not b.contains(h, 2)

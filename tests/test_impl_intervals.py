@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
+from collections.abc import Callable
 
 import pytest
 
 from arenacheck import BuilderFinished, ConflictingRecord
-from arenacheck.impl import IntervalMapBuilder
+from arenacheck.impl import IntervalMap, IntervalMapBuilder
 from arenacheck.model import IntervalMapBuilder as ModelBuilder
 
 
@@ -31,6 +33,17 @@ def test_bad_records_raise_and_record_nothing(bad: object) -> None:
     with pytest.raises((TypeError, ValueError)):
         ib.record(0, bad)  # type: ignore[arg-type]
     assert ib.build().intervals() == []
+
+
+def test_the_whole_domain_is_recordable() -> None:
+    top = 2**32 - 1
+    ib = IntervalMapBuilder()
+    ib.record(top, top)
+    ib.record(2**31, top)
+    ib.record(0, 0)
+    m = ib.build()
+    assert m.intervals() == [(0, 0, 0), (2**31, top, top)]
+    assert (m.get(top), m.get(2**31 + 5), m.get(2**32)) == (top, top, None)
 
 
 def test_conflict_leaves_the_builder_open() -> None:
@@ -64,3 +77,32 @@ def test_agrees_with_the_model_on_mostly_sorted_input() -> None:
     m, expected = impl.build(), model.build()
     assert m.intervals() == expected.intervals()
     assert all(m.get(i) == expected.get(i) for i in range(-2, index + 3))
+
+
+def retained_bytes(make: Callable[[], object]) -> int:
+    """Memory still held once ``make`` returns (its result kept): tracemalloc, no machine noise."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = make()
+        after = tracemalloc.get_traced_memory()[0]
+        del kept
+        return after - before
+    finally:
+        tracemalloc.stop()
+
+
+def built(records: list[tuple[int, int]]) -> tuple[IntervalMapBuilder, IntervalMap]:
+    ib = IntervalMapBuilder()
+    for index, scope in records:
+        ib.record(index, scope)
+    return ib, ib.build()
+
+
+def test_the_map_holds_memory_per_range_not_per_record() -> None:
+    n = 100_000
+    few = [(i, i // 25_000) for i in range(n)]  # 4 ranges
+    many = [(i, i % 2) for i in range(n)]  # n ranges
+    # the finished builder is kept too: it must not hold on to its records
+    assert retained_bytes(lambda: built(few)) < 2_000
+    assert retained_bytes(lambda: built(many)) / n < 13  # 3 x 4 bytes a range, and spare room

@@ -84,18 +84,32 @@ def test_violation_names_line_law_expected_and_actual() -> None:
     assert "line 3" in verdict.violation.describe()
 
 
-def test_persistence_is_checked_at_the_end() -> None:
-    class Forgetful(impl_alist.ListBuilder):
-        def union(self, h1: Any, h2: Any) -> Any:
-            result = super().union(h1, h2)
-            if self._values is not None and h1 is not None:
-                self._values[h1] = 0  # mutates the first input's head after the fact
-            return result
+class Forgetful(impl_alist.ListBuilder):
+    """Writes 0 into the value of the arena's first cell after every union."""
 
+    def union(self, h1: Any, h2: Any) -> Any:
+        result = super().union(h1, h2)
+        if self._values is not None:
+            self._values[0] = 0
+        return result
+
+
+def test_a_call_that_changes_its_input_breaks_persistence_at_that_call() -> None:
     program = alist(
-        {"op": "insert", "src": 0, "key": 1, "value": 5},
+        {"op": "insert", "src": 0, "key": 1, "value": 5},  # cell 0
         {"op": "insert", "src": 0, "key": 0, "value": 5},
         {"op": "union", "a": 1, "b": 2},
+    )
+    verdict = run_program(program, with_builder(Forgetful))
+    assert verdict.violation is not None and verdict.violation.law == laws.PERSISTENCE
+    assert verdict.violation.op == {"op": "union", "a": 1, "b": 2}
+
+
+def test_persistence_of_every_list_is_checked_at_the_end() -> None:
+    program = alist(
+        {"op": "insert", "src": 0, "key": 1, "value": 5},  # cell 0, not an input of the union
+        {"op": "insert", "src": 0, "key": 0, "value": 5},
+        {"op": "union", "a": 2, "b": 2},
     )
     verdict = run_program(program, with_builder(Forgetful))
     assert verdict.violation is not None and verdict.violation.law == laws.PERSISTENCE

@@ -1,0 +1,19 @@
+"""``build`` marks the builder finished before it looks for conflicting records: after a
+``ConflictingRecord`` the builder is closed, where SPEC says a ``build()`` that raises leaves
+the builder open and unchanged (a user cannot fix the conflict and build again)."""
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, ListBuilder
+
+STRUCTURE = "intervals"
+LAWS = {"bad input"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def build(self) -> impl.IntervalMap:
+        try:
+            return super().build()
+        except ValueError:
+            self._finished = True  # the bug: finished whether or not build succeeded
+            raise

@@ -1,0 +1,20 @@
+"""An insert whose key cannot be compared with the list's keys returns the list unchanged
+instead of letting the comparison's ``TypeError`` through (SPEC §2.2): a string key in a list of
+ints is silently dropped."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+LAWS = {"bad input"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def _put(self, h: Any, key: Any, value: Any, make: Any, replace: bool) -> Any:
+        try:
+            return super()._put(h, key, value, make, replace)
+        except TypeError:
+            return h  # the bug: "a key that does not fit is not in the list"

@@ -1,0 +1,19 @@
+"""``items_reverse`` forgets that ``items`` reverses the chain in place and returns the shared
+list after ``items`` has reversed it: the descending view comes out ascending (order, law 1)."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl.kernels import walk
+
+STRUCTURE = "alist"
+LAWS = {"order"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def items_reverse(self, h: Any) -> list[tuple[Any, Any]]:
+        out = walk(self._keys, self._values, self._next, self._head(h))
+        out.sort()  # the bug: "tidy" the entries, which are already in descending order
+        return out

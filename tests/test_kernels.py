@@ -1,0 +1,80 @@
+"""``well_formed``, the kernels' precondition, says exactly what a builder makes: the arena of
+every builder passes it, and each way of breaking an arena fails it. CrossHair assumes it for
+every kernel contract (docs/proving.md), so a precondition looser or stricter than the arenas
+builders make would prove the wrong thing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl.kernels import well_formed
+
+operations = st.lists(
+    st.tuples(st.sampled_from(["insert", "replace", "intersect", "union"]), st.integers(-5, 20)),
+    max_size=40,
+)
+
+
+@given(operations)
+def test_every_arena_a_builder_makes_is_well_formed(ops: list[tuple[str, int]]) -> None:
+    b = ListBuilder()
+    handles: list[int | None] = [EMPTY]
+    for name, n in ops:
+        h, other = handles[n % len(handles)], handles[(n * 7) % len(handles)]
+        if name == "insert":
+            handles.append(b.insert(h, n, n))
+        elif name == "replace":
+            handles.append(b.entry(h, n).replace(-n))
+        elif name == "intersect":
+            handles.append(b.intersect_with(h, other, lambda x, y: x + y))
+        else:
+            handles.append(b.union(h, other))
+    assert well_formed(list(b._keys), list(b._next))
+
+
+def test_a_large_arena_is_well_formed() -> None:
+    b = ListBuilder()
+    h = EMPTY
+    for key in range(1000):
+        h = b.insert(h, key)
+    b.union(b.insert(h, -1), b.insert(h, 2000))
+    assert well_formed(list(b._keys), list(b._next))
+
+
+@pytest.mark.parametrize(
+    ("keys", "nxt"),
+    [
+        ([], []),
+        ([5], [-1]),
+        ([3, 5, 7], [-1, 0, 1]),  # one chain 7 -> 5 -> 3
+        ([3, 5, 4], [-1, 0, 0]),  # two chains sharing cell 0
+    ],
+)
+def test_arenas_a_builder_can_make_pass(keys: list[int], nxt: list[int]) -> None:
+    assert well_formed(keys, nxt)
+
+
+@pytest.mark.parametrize(
+    ("keys", "nxt", "broken"),
+    [
+        ([3, 5], [-1], "columns of different lengths"),
+        ([3, 5], [-1, 1], "a cell pointing at itself"),
+        ([3, 5], [1, -1], "a cell pointing at a newer cell"),
+        ([3, 5], [-1, -2], "a next below END"),
+        ([3, 5], [-1, 0.0], "a next that is not an int"),
+        ([3, 5], [-1, False], "a next that is a bool"),
+        ([3, 3], [-1, 0], "a chain that does not fall: equal keys"),
+        ([5, 3], [-1, 0], "a chain that does not fall: a smaller key on top"),
+        ([1, 5, 4], [-1, -1, 1], "a chain that does not fall further down the arena"),
+        ([5, 3], [1, -1], "a falling chain through a newer cell"),
+        ([3, "5"], [-1, -1], "a key that is not an int"),
+        ([3, True], [-1, -1], "a key that is a bool"),
+    ],
+)
+def test_every_way_of_breaking_an_arena_fails(
+    keys: list[object], nxt: list[object], broken: str
+) -> None:
+    assert not well_formed(keys, nxt), broken  # type: ignore[arg-type]
