@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the seed corpora in fuzz/seeds/: real programs encoded as the bytes that decode to
-them — the regression corpus (tests/corpus/) and examples from the stateful engine.
+them — the regression corpus (tests/corpus/), examples from the stateful engine, and the start of
+each program ``arenacheck trace`` makes of the standard library's ``tomllib`` (real code).
 
     .venv/bin/python fuzz/make_seeds.py        (make seeds)
 """
@@ -15,6 +16,7 @@ from hypothesis import Phase, seed, settings
 from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.model
+from arenacheck import trace
 from arenacheck.fuzzing import encode
 from arenacheck.program import STRUCTURES, Program, read
 from arenacheck.stateful import machine_for, profile
@@ -22,6 +24,7 @@ from arenacheck.stateful import machine_for, profile
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fuzz" / "seeds"
 EXAMPLES = 40  # stateful examples per structure
+TRACED_OPS = 120  # a seed holds the start of a traced program: fuzz inputs are short
 
 
 def stateful_examples(structure: str) -> list[Program]:
@@ -38,12 +41,26 @@ def stateful_examples(structure: str) -> list[Program]:
     return programs
 
 
+def traced(structure: str) -> list[Program]:
+    """The first operations of each program traced from ``tomllib`` (intervals: then a build)."""
+    programs: list[Program] = []
+    for _, path in trace.sources([trace.standard_library() / "tomllib"]):
+        intervals, alists, _ = trace.trace_source(path.read_text())
+        if structure == "intervals":
+            records = [op for op in intervals.ops if op["op"] == "record"][:TRACED_OPS]
+            programs.append(Program("intervals", [*records, {"op": "build"}]))
+        elif alists.ops:
+            programs.append(Program("alist", alists.ops[:TRACED_OPS]))
+    return programs
+
+
 def main() -> None:
     shutil.rmtree(SEEDS, ignore_errors=True)
     for structure in STRUCTURES:
         corpus = [read(p) for p in sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))]
         programs = [p for p in corpus if p.structure == structure]
         programs += stateful_examples(structure)
+        programs += traced(structure)
         folder = SEEDS / structure
         folder.mkdir(parents=True)
         for program in programs:

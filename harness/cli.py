@@ -119,6 +119,24 @@ def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str)
     _add_out(parser, "failing programs")
 
 
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="Python files or directories (default: this interpreter's standard library)",
+    )
+
+
+def _sources(args: argparse.Namespace) -> list[Path]:
+    """The paths ``trace`` and ``bench`` read: each must exist; none means the standard library."""
+    paths = [Path(p) for p in args.paths] or [trace.standard_library()]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {str(path)!r}")
+    return paths
+
+
 def _add_out(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--out",
@@ -186,16 +204,31 @@ def build_parser() -> argparse.ArgumentParser:
     trace = sub.add_parser(
         "trace", help="turn Python source files into programs: the workloads of real code"
     )
-    trace.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="Python files or directories (default: this interpreter's standard library)",
-    )
+    _add_sources(trace)
     trace.add_argument(
         "-o", "--out", default="traces", metavar="DIR", help="where to write (default: traces)"
     )
     trace.set_defaults(func=cmd_trace)
+
+    bench = sub.add_parser(
+        "bench", help="time and memory against the structures users would pick instead"
+    )
+    _add_sources(bench)
+    bench.add_argument(
+        "--files",
+        type=int,
+        default=BENCH_FILES,
+        metavar="N",
+        help=f"an evenly spaced sample of N files (default: {BENCH_FILES}; 0: all)",
+    )
+    bench.add_argument(
+        "--repeat", type=int, default=5, metavar="N", help="alternating repetitions (default: 5)"
+    )
+    bench.add_argument("--json", default=None, metavar="FILE", help="also write the numbers")
+    bench.add_argument(
+        "--plot", default=None, metavar="FILE.png", help="also draw the ratios (matplotlib)"
+    )
+    bench.set_defaults(func=cmd_bench)
 
     prove = sub.add_parser(
         "prove", help="check contracts and model diffs by symbolic execution (CrossHair)"
@@ -591,11 +624,7 @@ def _replay(args: argparse.Namespace, files: list[Path], impl: Any) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or [trace.standard_library()]
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"no such file or directory: {str(path)!r}")
-    files = trace.sources(paths)
+    files = trace.sources(_sources(args))
     if not files:
         raise UsageError("no Python files (*.py) found")
     out = Path(args.out)
@@ -606,6 +635,40 @@ def cmd_trace(args: argparse.Namespace) -> int:
             advance()
     print(f"{total.summary()}; programs under {out}/")
     return 0
+
+
+# --- bench --------------------------------------------------------------------------------------
+
+#: ``bench``'s default sample of the standard library: minutes, not hours, with the slow peers.
+BENCH_FILES = 100
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from arenacheck import bench
+
+    if args.repeat < 1:
+        raise UsageError(f"--repeat must be at least 1, not {args.repeat}")
+    if args.files < 0:
+        raise UsageError(f"--files must be 0 (all) or more, not {args.files}")
+    if args.plot is not None and not _importable("matplotlib"):
+        raise UsageError("--plot needs matplotlib: pip install 'arenacheck[plot]'")
+    work = bench.workload(_sources(args), args.files or None)
+    if not work.files:
+        raise UsageError("no Python files that parse found")
+    report = bench.bench(work, args.repeat)
+    print(bench.table(report))
+    if args.json:
+        Path(args.json).write_text(report.json() + "\n")
+    if args.plot:
+        bench.plot(report, Path(args.plot))
+        print(f"chart written to {args.plot}")
+    return 0
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 @contextmanager

@@ -266,10 +266,9 @@ def _encode_alist(op: Op, session: AlistSession, ops: list[Op]) -> list[int] | N
         present = [k for k, _ in session.contents(of) or [] if isinstance(k, int)]
         if isinstance(value, int) and not isinstance(value, bool) and -8 <= value <= 183:
             return value + 8
-        if value in present:
-            return next(
-                raw for raw in range(192, 256) if raw % len(present) == present.index(value)
-            )
+        if value in present:  # a present key the byte language reaches, if any (long lists:
+            at = present.index(value)  # 64 raw values cannot name every position)
+            return next((raw for raw in range(192, 256) if raw % len(present) == at), None)
         return 255 if value == 2**63 - 1 and not present else None
 
     def index(options: list[Any], value: Any) -> int | None:

@@ -170,6 +170,7 @@ class Mutant:
     number: int  # the line number, for people
     outcome: str  # killed | timeout | survived | skipped | incompetent | error
     diff: str
+    job: str = ""  # Cosmic Ray's job id
 
 
 def equivalents() -> list[dict[str, str]]:
@@ -226,6 +227,7 @@ def mutants(session: Path, home: Path) -> Iterator[Mutant]:
                 number=number,
                 outcome="pending" if result is None else outcome_of(result),
                 diff="" if result is None or result.diff is None else result.diff,
+                job=item.job_id,
             )
 
 
@@ -278,7 +280,7 @@ def report(found: list[Mutant], listed: list[dict[str, str]]) -> tuple[str, bool
     if counts["error"]:
         problems.append(f"{counts['error']} mutants did not run (worker errors)")
     if counts["pending"]:
-        problems.append(f"{counts['pending']} mutants not run yet (run again to resume)")
+        problems.append(f"{counts['pending']} mutants not run yet (run with --resume)")
     return "\n".join(rows) + ("\n\n" + "\n\n".join(problems) if problems else ""), not problems
 
 
@@ -294,8 +296,22 @@ def write_between_markers(path: Path, text: str) -> None:
 # --- The run -------------------------------------------------------------------------------------
 
 
-def execute(cfg: dict[str, Any], workers: int, fresh: bool) -> Path:
-    """Initialise (or resume) the session and run every pending mutant on ``workers`` copies."""
+def forget_survivors(session: Path) -> int:
+    """Make the surviving mutants pending again (after tests were added: a killed mutant stays
+    killed by a stronger suite, so only survivors need running); returns how many."""
+    import sqlite3
+
+    from cosmic_ray.work_db import WorkResultStorage
+
+    jobs = [(m.job,) for m in mutants(session, BUILD / "worker-0") if m.outcome == "survived"]
+    with sqlite3.connect(session) as db:
+        db.executemany(f"DELETE FROM {WorkResultStorage.__tablename__} WHERE job_id = ?", jobs)
+    return len(jobs)
+
+
+def execute(cfg: dict[str, Any], workers: int, mode: str) -> Path:
+    """Initialise the session (mode ``fresh``), or keep it (``resume``; ``survivors``: make its
+    survivors pending again), and run every pending mutant on ``workers`` copies."""
     BUILD.mkdir(parents=True, exist_ok=True)
     homes = [make_worker(i) for i in range(workers)]
     baseline(homes[0], cfg["test-command"])
@@ -310,7 +326,9 @@ def execute(cfg: dict[str, Any], workers: int, fresh: bool) -> Path:
 
     cfg_file.write_text(toml.dumps({"cosmic-ray": cfg}))
     cosmic = str(Path(sys.executable).parent / "cosmic-ray")
-    if fresh or not SESSION.exists():
+    if mode == "survivors" and SESSION.exists():
+        print(f"mutation: running the {forget_survivors(SESSION)} survivors again")
+    if mode == "fresh" or not SESSION.exists():
         SESSION.unlink(missing_ok=True)
         subprocess.run([cosmic, "init", str(cfg_file), str(SESSION)], cwd=homes[0], check=True)
         print(f"mutation: {skip_annotations(SESSION, homes[0])} mutants inside annotations skipped")
@@ -362,7 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="copies mutated at once"
     )
-    parser.add_argument("--resume", action="store_true", help="run only mutants not run yet")
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="run only mutants not run yet")
+    again.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run the last session's survivors again (after adding tests)",
+    )
     parser.add_argument("--report-only", action="store_true", help="report the last session")
     parser.add_argument(
         "--markdown", metavar="FILE", help="write the report into FILE (docs/mutation.md)"
@@ -377,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         home = BUILD / "worker-0"
     else:
         started = time.monotonic()
-        home = execute(cfg, args.workers, fresh=not args.resume)
+        mode = "resume" if args.resume else "survivors" if args.survivors else "fresh"
+        home = execute(cfg, args.workers, mode)
         print(f"mutation: {time.monotonic() - started:.0f} s with {args.workers} workers")
     text, ok = report(list(mutants(SESSION, home)), equivalents())
     print(text)

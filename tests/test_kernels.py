@@ -44,6 +44,13 @@ def test_a_large_arena_is_well_formed() -> None:
     assert well_formed(list(b._keys), list(b._next))
 
 
+def test_a_chain_a_merge_cuts_short_ends_at_end() -> None:
+    b = ListBuilder()
+    x, y = b.insert(b.insert(EMPTY, 0, 0), 5, 5), b.insert(EMPTY, 5, 6)
+    assert b.items(b.intersect_with(x, y, lambda p, q: p + q)) == [(5, 11)]  # a new cell, on END
+    assert well_formed(list(b._keys), list(b._next))
+
+
 @pytest.mark.parametrize(
     ("keys", "nxt"),
     [
@@ -60,7 +67,8 @@ def test_arenas_a_builder_can_make_pass(keys: list[int], nxt: list[int]) -> None
 @pytest.mark.parametrize(
     ("keys", "nxt", "broken"),
     [
-        ([3, 5], [-1], "columns of different lengths"),
+        ([3, 5], [-1], "more keys than nexts"),
+        ([3], [-1, 0], "more nexts than keys"),
         ([3, 5], [-1, 1], "a cell pointing at itself"),
         ([3, 5], [1, -1], "a cell pointing at a newer cell"),
         ([3, 5], [-1, -2], "a next below END"),
