@@ -60,7 +60,8 @@ _COMMON = {
         HealthCheck.filter_too_much,
     ],
 }
-#: Settings profiles: ``ci`` is quick, ``dev`` the default, ``nightly`` long and deep.
+#: Settings profiles: ``ci`` is quick, ``dev`` the default, ``nightly`` long and deep, ``mutation``
+#: for ``make mutation`` (docs/mutation.md).
 PROFILES: dict[str, settings] = {
     "ci": settings(max_examples=40, stateful_step_count=30, **_COMMON),  # type: ignore[arg-type]
     "dev": settings(max_examples=150, stateful_step_count=50, **_COMMON),  # type: ignore[arg-type]
