@@ -56,8 +56,8 @@ def workload(paths: Sequence[Path], files: int | None) -> Workload:
     out = Workload()
     for _, path in found:
         try:
-            intervals, alists, counts = trace.trace_source(path.read_bytes().decode("utf-8"))
-        except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+            intervals, alists, counts = trace.trace_source(path.read_bytes())
+        except (SyntaxError, ValueError, RecursionError):
             out.counts.skipped += 1
             continue
         out.counts.add(counts)

@@ -384,10 +384,10 @@ class Counts:
         )
 
 
-def trace_source(text: str) -> tuple[Program, Program, Counts]:
-    """The two programs of one module's source; ``SyntaxError`` (or ``ValueError``) if it does
-    not parse."""
-    tree = ast.parse(text)
+def trace_source(source: str | bytes) -> tuple[Program, Program, Counts]:
+    """The two programs of one module's source (bytes: decoded as its coding declaration says,
+    PEP 263); ``SyntaxError`` (or ``ValueError``) if it does not parse."""
+    tree = ast.parse(source)
     intervals = intervals_program(tree)
     alists, flow = flow_program(tree)
     records = [(op["index"], op["scope"]) for op in intervals.ops if op["op"] == "record"]
@@ -406,8 +406,8 @@ def trace_file(root: Path, path: Path, out: Path) -> Counts:
     """Write ``path``'s programs under ``out`` (its path below ``root``, ``.intervals.jsonl`` and
     ``.alists.jsonl``); a file that does not parse is counted as skipped."""
     try:
-        intervals, alists, counts = trace_source(path.read_bytes().decode("utf-8"))
-    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+        intervals, alists, counts = trace_source(path.read_bytes())
+    except (SyntaxError, ValueError, RecursionError):
         return Counts(skipped=1)
     stem = out / path.relative_to(root)
     stem.parent.mkdir(parents=True, exist_ok=True)

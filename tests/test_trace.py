@@ -13,7 +13,13 @@ import arenacheck.impl
 from arenacheck.cli import main
 from arenacheck.program import read
 from arenacheck.runner import run_program
-from arenacheck.trace import flow_program, scope_records, standard_library, trace_source
+from arenacheck.trace import (
+    flow_program,
+    scope_records,
+    standard_library,
+    trace_file,
+    trace_source,
+)
 
 
 def records(source: str) -> list[tuple[int, int]]:
@@ -102,6 +108,13 @@ def test_files_that_do_not_parse_are_skipped_and_counted(
         "good.py.alists.jsonl",
         "good.py.intervals.jsonl",
     ]
+
+
+def test_a_coding_declaration_is_honoured(tmp_path: Path) -> None:
+    source = "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nif name:\n    pass\n"
+    (tmp_path / "latin.py").write_bytes(source.encode("latin-1"))
+    counts = trace_file(tmp_path, tmp_path / "latin.py", tmp_path / "out")
+    assert (counts.files, counts.skipped, counts.inserts) == (1, 0, 2)
 
 
 def test_a_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
