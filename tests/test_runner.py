@@ -94,15 +94,16 @@ class Forgetful(impl_alist.ListBuilder):
         return result
 
 
-def test_a_call_that_changes_its_input_breaks_persistence_at_that_call() -> None:
+def test_a_changed_list_is_reported_as_persistence_where_a_derived_list_shows_it() -> None:
     program = alist(
         {"op": "insert", "src": 0, "key": 1, "value": 5},  # cell 0
         {"op": "insert", "src": 0, "key": 0, "value": 5},
-        {"op": "union", "a": 1, "b": 2},
+        {"op": "union", "a": 1, "b": 2},  # changes list 1 behind the caller's back
+        {"op": "insert", "src": 1, "key": 2, "value": 5},  # reads wrong: list 1 changed
     )
     verdict = run_program(program, with_builder(Forgetful))
     assert verdict.violation is not None and verdict.violation.law == laws.PERSISTENCE
-    assert verdict.violation.op == {"op": "union", "a": 1, "b": 2}
+    assert verdict.violation.line == 5 and "defined at line 2" in verdict.violation.describe()
 
 
 def test_persistence_of_every_list_is_checked_at_the_end() -> None:
