@@ -45,7 +45,10 @@ def traced(structure: str) -> list[Program]:
     """The first operations of each program traced from ``tomllib`` (intervals: then a build)."""
     programs: list[Program] = []
     for _, path in trace.sources([trace.standard_library() / "tomllib"]):
-        intervals, alists, _ = trace.trace_source(path.read_text())
+        traced = trace.trace_path(path)
+        if traced is None:
+            continue
+        intervals, alists, _ = traced
         if structure == "intervals":
             records = [op for op in intervals.ops if op["op"] == "record"][:TRACED_OPS]
             programs.append(Program("intervals", [*records, {"op": "build"}]))

@@ -55,15 +55,13 @@ def workload(paths: Sequence[Path], files: int | None) -> Workload:
         found = [found[int(i * step)] for i in range(files)]
     out = Workload()
     for _, path in found:
-        try:
-            intervals, alists, counts = trace.trace_source(path.read_bytes())
-        except (SyntaxError, ValueError, RecursionError):
+        traced = trace.trace_path(path)
+        if traced is None:
             out.counts.skipped += 1
             continue
+        intervals, alists, counts = traced
         out.counts.add(counts)
-        out.maps.append(
-            [(op["index"], op["scope"]) for op in intervals.ops if op["op"] == "record"]
-        )
+        out.maps.append(trace.recorded(intervals))
         out.flows.append(list(alists.ops))
     out.files = len(out.maps)
     return out
@@ -172,7 +170,7 @@ class ArenaLists(Lists):
         self.cells = 0
 
     def arena(self) -> None:
-        self.cells += self.b.cell_count if hasattr(self.b, "cell_count") else 0
+        self.cells += self.b.cell_count
         self.b = self.builder()
 
     def insert(self, h: Any, key: int) -> Any:

@@ -650,7 +650,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError(f"--repeat must be at least 1, not {args.repeat}")
     if args.files < 0:
         raise UsageError(f"--files must be 0 (all) or more, not {args.files}")
-    if args.plot is not None and not _importable("matplotlib"):
+    if args.plot is not None and not bench.available("matplotlib"):
         raise UsageError("--plot needs matplotlib: pip install 'arenacheck[plot]'")
     work = bench.workload(_sources(args), args.files or None)
     if not work.files:
@@ -665,22 +665,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _importable(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 @contextmanager
 def _bar(what: str, total: int) -> Iterator[Callable[[], None]]:
     """A progress bar over ``total`` items on stderr; yields the function that advances it."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    columns = (what, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     if total == 0:  # nothing worth a bar
         yield lambda: None
         return
+    columns = (what, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(what, total=total)
         yield lambda: progress.advance(task)
@@ -747,14 +741,19 @@ def cmd_prove(args: argparse.Namespace) -> int:
 # --- selftest -----------------------------------------------------------------------------------
 
 
-def _write_between_markers(path: Path, text: str) -> None:
-    """Put ``text`` between the ``<!-- selftest -->`` markers of ``path`` (or be the file)."""
-    begin, end = "<!-- selftest -->\n", "<!-- /selftest -->"
-    old = path.read_text() if path.exists() else ""
-    if begin in old and end in old:
-        head, rest = old.split(begin, 1)
-        text = head + begin + text + end + rest.split(end, 1)[1]
-    path.write_text(text)
+def write_between_markers(path: Path, text: str, name: str) -> None:
+    """Put ``text`` between the ``<!-- name -->`` markers of ``path``, so a measured table can sit
+    in a page of prose: a new file is ``text`` alone; a file without the markers gets them at its
+    end; nothing else in the file changes."""
+    begin, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
+    if not path.exists():
+        path.write_text(text)
+        return
+    old = path.read_text()
+    if begin not in old or end not in old:
+        old = old.rstrip("\n") + "\n\n" + begin + end + "\n"
+    head, rest = old.split(begin, 1)
+    path.write_text(head + begin + text + end + rest.split(end, 1)[1])
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
@@ -783,7 +782,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     print(f"arenacheck selftest --budget {args.budget:g}")
     print(table, end="")
     if args.markdown:
-        _write_between_markers(Path(args.markdown), table)
+        write_between_markers(Path(args.markdown), table, "selftest")
     escaped = selftest.escaped(matrix)
     if escaped:
         print(f"escaped every engine: {', '.join(escaped)}")

@@ -390,7 +390,7 @@ def trace_source(source: str | bytes) -> tuple[Program, Program, Counts]:
     tree = ast.parse(source)
     intervals = intervals_program(tree)
     alists, flow = flow_program(tree)
-    records = [(op["index"], op["scope"]) for op in intervals.ops if op["op"] == "record"]
+    records = recorded(intervals)
     counts = Counts(
         files=1,
         expressions=len(records),
@@ -402,13 +402,26 @@ def trace_source(source: str | bytes) -> tuple[Program, Program, Counts]:
     return intervals, alists, counts
 
 
+def recorded(intervals: Program) -> list[tuple[int, int]]:
+    """The ``(index, scope)`` records of an intervals program, in order."""
+    return [(op["index"], op["scope"]) for op in intervals.ops if op["op"] == "record"]
+
+
+def trace_path(path: Path) -> tuple[Program, Program, Counts] | None:
+    """``trace_source`` of a file, read as Python reads it; ``None`` if it does not parse."""
+    try:
+        return trace_source(path.read_bytes())
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
 def trace_file(root: Path, path: Path, out: Path) -> Counts:
     """Write ``path``'s programs under ``out`` (its path below ``root``, ``.intervals.jsonl`` and
     ``.alists.jsonl``); a file that does not parse is counted as skipped."""
-    try:
-        intervals, alists, counts = trace_source(path.read_bytes())
-    except (SyntaxError, ValueError, RecursionError):
+    traced = trace_path(path)
+    if traced is None:
         return Counts(skipped=1)
+    intervals, alists, counts = traced
     stem = out / path.relative_to(root)
     stem.parent.mkdir(parents=True, exist_ok=True)
     intervals.write(stem.with_name(stem.name + ".intervals.jsonl"))

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from arenacheck.cli import write_between_markers
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "mutation"
 SESSION = BUILD / "session.sqlite"
@@ -41,7 +43,6 @@ EQUIVALENT = ROOT / "mutation" / "equivalent.toml"
 #: Where each part of the source tree goes in a worker's copy (the package layout of pyproject).
 LAYOUT = {"harness": "arenacheck", "model": "arenacheck/model", "impl": "arenacheck/impl"}
 COPIED = ("tests", "pyproject.toml")
-MARKERS = ("<!-- mutation -->\n", "<!-- /mutation -->")
 
 
 def config() -> dict[str, Any]:
@@ -284,15 +285,6 @@ def report(found: list[Mutant], listed: list[dict[str, str]]) -> tuple[str, bool
     return "\n".join(rows) + ("\n\n" + "\n\n".join(problems) if problems else ""), not problems
 
 
-def write_between_markers(path: Path, text: str) -> None:
-    begin, end = MARKERS
-    old = path.read_text() if path.exists() else begin + end + "\n"
-    if begin not in old or end not in old:
-        old = old.rstrip("\n") + "\n\n" + begin + end + "\n"
-    head, rest = old.split(begin, 1)
-    path.write_text(head + begin + text + "\n" + end + rest.split(end, 1)[1])
-
-
 # --- The run -------------------------------------------------------------------------------------
 
 
@@ -407,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     text, ok = report(list(mutants(SESSION, home)), equivalents())
     print(text)
     if args.markdown:
-        write_between_markers(Path(args.markdown), text)
+        write_between_markers(Path(args.markdown), text + "\n", "mutation")
     return 0 if ok else 1
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck.cli import main
+from arenacheck.cli import main, write_between_markers
 
 GOOD = '{"program": "alist", "version": 1}\n{"op": "insert", "src": 0, "key": 1, "value": 2}\n'
 
@@ -69,3 +69,13 @@ def test_check_seed_makes_runs_repeat(tmp_path: Path) -> None:
     ]
     assert all(r.returncode == 0 for r in runs)
     assert "clean" in runs[0].stdout
+
+
+def test_a_table_written_between_markers_keeps_the_rest_of_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    write_between_markers(page, "| new |\n", "table")
+    assert page.read_text() == "| new |\n"  # a new file is the table alone
+    page.write_text("# Title\n\nProse.\n")
+    write_between_markers(page, "| one |\n", "table")
+    write_between_markers(page, "| two |\n", "table")
+    assert page.read_text() == "# Title\n\nProse.\n\n<!-- table -->\n| two |\n<!-- /table -->\n"

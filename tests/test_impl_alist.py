@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 import arenacheck.impl
 from arenacheck import BuilderFinished, InvalidHandle
+from arenacheck.bench import retained
 from arenacheck.impl import EMPTY, ListBuilder
 from arenacheck.program import Program
 from arenacheck.runner import run_program
@@ -121,14 +121,13 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 def retained_bytes_per_entry(fill: Callable[[ListBuilder], object], entries: int) -> float:
     """Memory a builder keeps after ``fill``, per entry: tracemalloc counts no machine noise."""
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
+
+    def filled() -> ListBuilder:
         b = ListBuilder()
         fill(b)
-        return (tracemalloc.get_traced_memory()[0] - before) / entries
-    finally:
-        tracemalloc.stop()
+        return b
+
+    return retained(filled) / entries
 
 
 def test_an_in_order_key_only_list_costs_under_16_bytes_per_entry() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import tracemalloc
-from collections.abc import Callable
 
 import pytest
 
 from arenacheck import BuilderFinished, ConflictingRecord
+from arenacheck.bench import retained
 from arenacheck.impl import IntervalMap, IntervalMapBuilder
 from arenacheck.model import IntervalMapBuilder as ModelBuilder
 
@@ -79,19 +78,6 @@ def test_agrees_with_the_model_on_mostly_sorted_input() -> None:
     assert all(m.get(i) == expected.get(i) for i in range(-2, index + 3))
 
 
-def retained_bytes(make: Callable[[], object]) -> int:
-    """Memory still held once ``make`` returns (its result kept): tracemalloc, no machine noise."""
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        kept = make()
-        after = tracemalloc.get_traced_memory()[0]
-        del kept
-        return after - before
-    finally:
-        tracemalloc.stop()
-
-
 def built(records: list[tuple[int, int]]) -> tuple[IntervalMapBuilder, IntervalMap]:
     ib = IntervalMapBuilder()
     for index, scope in records:
@@ -104,5 +90,5 @@ def test_the_map_holds_memory_per_range_not_per_record() -> None:
     few = [(i, i // 25_000) for i in range(n)]  # 4 ranges
     many = [(i, i % 2) for i in range(n)]  # n ranges
     # the finished builder is kept too: it must not hold on to its records
-    assert retained_bytes(lambda: built(few)) < 2_000
-    assert retained_bytes(lambda: built(many)) / n < 13  # 3 x 4 bytes a range, and spare room
+    assert retained(lambda: built(few)) < 2_000
+    assert retained(lambda: built(many)) / n < 13  # 3 x 4 bytes a range, and spare room
