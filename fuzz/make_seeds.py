@@ -24,7 +24,6 @@ from arenacheck.stateful import machine_for, profile
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fuzz" / "seeds"
 EXAMPLES = 40  # stateful examples per structure
-TRACED_OPS = 120  # a seed holds the start of a traced program: fuzz inputs are short
 
 
 def stateful_examples(structure: str) -> list[Program]:
@@ -42,19 +41,11 @@ def stateful_examples(structure: str) -> list[Program]:
 
 
 def traced(structure: str) -> list[Program]:
-    """The first operations of each program traced from ``tomllib`` (intervals: then a build)."""
-    programs: list[Program] = []
-    for _, path in trace.sources([trace.standard_library() / "tomllib"]):
-        traced = trace.trace_path(path)
-        if traced is None:
-            continue
-        intervals, alists, _ = traced
-        if structure == "intervals":
-            records = [op for op in intervals.ops if op["op"] == "record"][:TRACED_OPS]
-            programs.append(Program("intervals", [*records, {"op": "build"}]))
-        elif alists.ops:
-            programs.append(Program("alist", alists.ops[:TRACED_OPS]))
-    return programs
+    """The starts of the programs traced from ``tomllib`` (intervals: then a build)."""
+    starts = trace.traced_starts(structure)
+    if structure == "intervals":
+        return [Program("intervals", [*p.ops, {"op": "build"}]) for p in starts]
+    return list(starts)
 
 
 def main() -> None:

@@ -406,6 +406,9 @@ class AlistSession(Session):
         before = self._cells()
         handles = [v.model for v in inputs]
         expected, model_err = attempt(lambda: call("model", self.model_builder, *handles))
+        if model_err is not None:  # rare: then a changed input is this call's doing, not earlier
+            for var in inputs:
+                self._read(var, law=laws.PERSISTENCE)
         handles = [v.impl for v in inputs]
         actual, impl_err = attempt(lambda: call("impl", self.impl_builder, *handles))
         if callback is not None:

@@ -39,6 +39,7 @@ from arenacheck.program import (
     Op,
     Program,
     Structure,
+    renamed,
 )
 from arenacheck.runner import (
     AlistSession,
@@ -49,6 +50,7 @@ from arenacheck.runner import (
     ViolationFound,
 )
 from arenacheck.shrink import shrink
+from arenacheck.trace import traced_starts
 
 PROFILE_ENV = "ARENACHECK_PROFILE"
 
@@ -108,6 +110,12 @@ def rarely(data: st.DataObject, one_in: int, label: str) -> bool:
     return data.draw(st.integers(0, one_in - 1), label=label) == one_in - 1
 
 
+#: One example in this many starts from a traced program; the rest start empty.
+TRACED_ONE_IN = 4
+#: How many of a traced start's last lists join the bundle the alist rules draw from.
+TRACED_LISTS = 8
+
+
 class BudgetSpent(Exception):
     """Raised by a machine made after its run's deadline: ends a run that is one long test."""
 
@@ -119,6 +127,7 @@ class ProgramMachine(RuleBasedStateMachine):
     impl: Implementation
     stats: Stats | None = None  # shared by every machine of one run, for progress displays
     deadline: float | None = None  # time.monotonic() after which no example starts
+    from_traces: bool = True  # whether some examples start from a traced program
 
     def __init__(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -136,7 +145,17 @@ class ProgramMachine(RuleBasedStateMachine):
     def _session(self) -> Session:
         raise NotImplementedError
 
-    def apply(self, op: dict[str, Any]) -> bool:
+    def traced_start(self, data: st.DataObject) -> Program | None:
+        """Sometimes, the start of a program traced from real code (``trace.traced_starts``):
+        the example then begins in the state a type checker's semantic index is really in, with
+        long in-order runs and joins of lists sharing an ancestor, and the rules go on from
+        there. Not under the solver: a concrete prefix only costs it time."""
+        starts = traced_starts(self.structure) if self.from_traces else ()
+        if not starts or not rarely(data, TRACED_ONE_IN, "traced start"):
+            return None
+        return data.draw(st.sampled_from(starts), label="traced program")
+
+    def apply(self, op: Op) -> bool:
         """Apply ``op`` unless the implementation cannot (an external one said so before, or
         says so now: then this example ends here); whether it was applied."""
         if self.stopped or feature(op) in getattr(self.impl, "unsupported", ()):
@@ -189,7 +208,7 @@ class AlistMachine(ProgramMachine):
         assert isinstance(self.session, AlistSession)
         return self.session
 
-    def define(self, op: dict[str, Any]) -> Any:
+    def define(self, op: Op) -> Any:
         """Apply a list-producing operation; its variable joins the bundle unless it failed."""
         if not self.apply(op):
             return multiple()
@@ -214,6 +233,19 @@ class AlistMachine(ProgramMachine):
     @initialize(target=lists)
     def empty(self) -> int:
         return 0  # variable 0 is EMPTY
+
+    @initialize(target=lists, data=st.data())
+    def traced(self, data: st.DataObject) -> Any:
+        start = self.traced_start(data)
+        made: list[int] = []
+        offset = len(self.alists.vars) - 1  # the traced program's variables come after ours
+        for op in start.ops if start is not None else ():
+            defined = self.define(renamed(op, lambda var: var and var + offset))
+            if isinstance(defined, int):
+                made.append(defined)
+            elif self.stopped:
+                break
+        return multiple(*made[-TRACED_LISTS:])
 
     @rule(target=lists, src=lists, data=st.data(), value=values)
     def insert(self, src: int, data: st.DataObject, value: int) -> Any:
@@ -365,9 +397,14 @@ class IntervalsMachine(ProgramMachine):
     def built(self) -> bool:
         return self.maps.model_map is not None
 
-    @initialize(scopes=st.integers(1, 4))
-    def plan(self, scopes: int) -> None:
+    @initialize(scopes=st.integers(1, 4), data=st.data())
+    def plan(self, scopes: int, data: st.DataObject) -> None:
         self.scopes, self.last = scopes, 0
+        start = self.traced_start(data)
+        for op in start.ops if start is not None else ():
+            if not self.apply(op):
+                break
+            self.last = op["index"]
 
     # No preconditions: a rule that does not apply in this phase does nothing, so that deleting
     # a step while shrinking never changes which rules the rest of the example may choose.
@@ -437,11 +474,13 @@ def machine_for(
     impl: Implementation,
     stats: Stats | None = None,
     deadline: float | None = None,
+    from_traces: bool = True,
 ) -> type[ProgramMachine]:
     """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
     base = MACHINES[structure]
     name = f"{base.__name__}[{getattr(impl, '__name__', 'impl')}]"
-    return type(name, (base,), {"impl": impl, "stats": stats, "deadline": deadline})
+    attributes = {"impl": impl, "stats": stats, "deadline": deadline, "from_traces": from_traces}
+    return type(name, (base,), attributes)
 
 
 #: Steps per example under the CrossHair backend (docs/proving.md).
@@ -506,7 +545,8 @@ def run(
     stats = stats if stats is not None else Stats()
     started = time.monotonic()
     one_test = backend != "hypothesis"
-    machine = machine_for(structure, impl, stats, started + budget if one_test else None)
+    deadline = started + budget if one_test else None
+    machine = machine_for(structure, impl, stats, deadline, from_traces=not one_test)
     base = profile_settings or profile()
     number = 0
     while True:

@@ -23,6 +23,7 @@ import sysconfig
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -413,6 +414,29 @@ def trace_path(path: Path) -> tuple[Program, Program, Counts] | None:
         return trace_source(path.read_bytes())
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+#: How many operations of a traced program start a fuzz seed or a stateful example: enough for
+#: real shapes (in-order runs, joins of lists sharing an ancestor), short enough to mutate.
+TRACED_OPS = 120
+
+
+@cache
+def traced_starts(structure: str) -> tuple[Program, ...]:
+    """The first ``TRACED_OPS`` operations of each program traced from the standard library's
+    ``tomllib`` (always there: Python 3.11+); intervals keep their records only."""
+    starts: list[Program] = []
+    for _, path in sources([standard_library() / "tomllib"]):
+        traced = trace_path(path)
+        if traced is None:
+            continue
+        intervals, alists, _ = traced
+        if structure == "intervals":
+            records = [op for op in intervals.ops if op["op"] == "record"]
+            starts.append(Program("intervals", records[:TRACED_OPS]))
+        elif alists.ops:
+            starts.append(Program("alist", alists.ops[:TRACED_OPS]))
+    return tuple(starts)
 
 
 def trace_file(root: Path, path: Path, out: Path) -> Counts:

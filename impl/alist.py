@@ -11,10 +11,10 @@ in per-cell objects: ``next`` is an ``array('i')``; keys and values each start i
 form that holds them (nothing at all while every value is ``None``, then ``array('q')`` while every
 item is a machine int) and are widened to a ``list`` once, the first time an item does not fit.
 
-Every algorithm is a loop, and a pure function over the columns (``kernels.py``): a walk down a
-chain collects what must be copied, and the kernel returns the new cells, bottom-up, for the
-builder to append. Callbacks and key comparisons (the only code that can raise) all run inside
-the kernel, before the first cell is appended, so a failed operation leaves no trace.
+Every algorithm is a loop and a pure function over the columns (``kernels.py``; ``insert`` decides
+its hot case, an int key above the list's top, itself, as ``put`` would): the kernel returns the
+new cells, bottom-up, for the builder to append. Callbacks and key comparisons (the only code that
+can raise) all run before the first cell is appended, so a failed operation leaves no trace.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ Handle: TypeAlias = int | None
 Column: TypeAlias = "array[int] | list[Any] | None"
 
 _END = -1  # the ``next`` of a list's last cell
-_INT64 = (-(2**63), 2**63 - 1)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def grown(column: Column, items: Sequence[Any], size: int) -> Column:
@@ -46,7 +46,7 @@ def grown(column: Column, items: Sequence[Any], size: int) -> Column:
             return None
         column = array("q") if size == 0 else [None] * size
     if type(column) is array and not all(
-        type(item) is int and _INT64[0] <= item <= _INT64[1] for item in items
+        type(item) is int and _INT64_MIN <= item <= _INT64_MAX for item in items
     ):
         column = list(column)
     column.extend(items)
@@ -66,8 +66,13 @@ class _Cells:
         """Cells allocated so far in this arena."""
         return len(self._next)
 
+    _busy = False  # a builder's flag, True while a user callback runs; a storage has none
+
     def _head(self, h: object) -> int:
-        """The head cell of ``h`` (``_END`` for ``EMPTY``); ``InvalidHandle`` for anything else."""
+        """The head cell of ``h`` (``_END`` for ``EMPTY``); ``InvalidHandle`` for anything else,
+        ``ReentrantCall`` from inside a callback."""
+        if self._busy:
+            raise ReentrantCall()
         if h is None:
             return _END
         if type(h) is int and 0 <= h < len(self._next):
@@ -134,11 +139,6 @@ class ListBuilder(_Cells):
         self._finished = False
         self._busy = False  # True while a user callback runs
 
-    def _head(self, h: object) -> int:
-        if self._busy:
-            raise ReentrantCall()
-        return super()._head(h)
-
     def _mutating(self) -> None:
         if self._busy:
             raise ReentrantCall()
@@ -151,12 +151,12 @@ class ListBuilder(_Cells):
         self._next.append(nxt)
         # The common cases append in place, without a call; ``grown`` handles every other.
         keys, values = self._keys, self._values
-        if type(keys) is list or (type(key) is int and _INT64[0] <= key <= _INT64[1]):
+        if type(keys) is list or (type(key) is int and _INT64_MIN <= key <= _INT64_MAX):
             keys.append(key)
         else:
             self._keys = grown(keys, (key,), cell)  # type: ignore[assignment]
         if type(values) is list or (
-            values is not None and type(value) is int and _INT64[0] <= value <= _INT64[1]
+            values is not None and type(value) is int and _INT64_MIN <= value <= _INT64_MAX
         ):
             values.append(value)
         elif values is not None or value is not None:
@@ -172,6 +172,24 @@ class ListBuilder(_Cells):
 
     def insert(self, h: Handle, key: Any, value: Any = None) -> Handle:
         """``entry(h, key).or_insert(value)`` without the entry object: the hot path."""
+        # Most inserts of a flow put an int key above every key of the list (predicate ids grow
+        # in visiting order): one cell on the old head, decided here without the kernel call,
+        # exactly as ``put`` would decide it, and appended in place when it holds no value.
+        # Anything else, and every error, takes ``_put``.
+        keys = self._keys
+        if type(key) is int and type(keys) is array and not (self._busy or self._finished):
+            if h is None:
+                below = _END
+            elif type(h) is int and 0 <= h < len(keys) and keys[h] < key:
+                below = h
+            else:
+                return self._put(h, key, value, None, replace=False)
+            if value is None is self._values and _INT64_MIN <= key <= _INT64_MAX:
+                cell = len(keys)  # not ``len(keys) - 1`` after: an int from len() is 4 B smaller
+                self._next.append(below)
+                keys.append(key)
+                return cell
+            return self._cell(key, value, below)
         return self._put(h, key, value, None, replace=False)
 
     def _put(
@@ -224,12 +242,15 @@ class ListBuilder(_Cells):
     def _merge(
         self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any] | None, union: bool
     ) -> Handle:
-        self._mutating()
+        if self._busy or self._finished:
+            self._mutating()
         c1, c2 = self._head(h1), self._head(h2)
         if c1 < 0 or c2 < 0:
             if not union:
                 return EMPTY
             return h1 if c2 < 0 else h2
+        if c1 == c2 and combine is None:
+            return h1  # a list merged with itself, the common join of a flow
         self._busy = True
         try:
             cells = merge(self._keys, self._values, self._next, c1, c2, combine, union, self._same)

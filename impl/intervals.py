@@ -17,6 +17,7 @@ from arenacheck.errors import BuilderFinished, ConflictingRecord
 from arenacheck.impl.kernels import ConflictAt, coalesce, find
 
 _DOMAIN = 2**32
+_TOP = _DOMAIN - 1
 
 
 def _u32(name: str, value: object) -> int:
@@ -36,10 +37,15 @@ class IntervalMap:
         self._starts, self._ends, self._scopes = starts, ends, scopes
 
     def get(self, index: object, default: Any = None) -> Any:
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < _DOMAIN:
-            return default
-        scope = find(self._starts, self._ends, self._scopes, index)
-        return default if scope is None else scope
+        if type(index) is not int:  # the common case skips these checks
+            if not isinstance(index, int) or isinstance(index, bool):
+                return default
+            index = int(index)
+        if 0 <= index <= _TOP:
+            scope = find(self._starts, self._ends, self._scopes, index)
+            if scope is not None:
+                return scope
+        return default
 
     def __getitem__(self, index: object) -> int:
         scope = self.get(index)
@@ -67,6 +73,19 @@ class IntervalMapBuilder:
         self._finished = False
 
     def record(self, index: int, scope: int) -> None:
+        # The hot path: two exact ints in the domain, one chained comparison. Anything else (a
+        # bool, an int subclass, a value out of range, a finished builder) takes ``_record``,
+        # which raises what SPEC §3.2 says or records the int values.
+        if (
+            type(index) is int is type(scope)
+            and 0 <= index <= _TOP >= scope >= 0
+            and not self._finished
+        ):
+            self._records.append(index << 32 | scope)
+        else:
+            self._record(index, scope)
+
+    def _record(self, index: object, scope: object) -> None:
         if self._finished:
             raise BuilderFinished("IntervalMapBuilder")
         self._records.append(_u32("index", index) << 32 | _u32("scope", scope))

@@ -226,20 +226,23 @@ def coalesce(packed: Sequence[int]) -> tuple[list[int], list[int], list[int]] | 
     starts: list[int] = []
     ends: list[int] = []
     scopes: list[int] = []
-    previous = -1
+    last = current = -1  # the previous record's index, and the scope of the range it is in
     for record in packed:
-        if record == previous:
-            continue
-        index, scope = record >> 32, record & _LOW
-        if previous >= 0 and index == previous >> 32:
-            return ConflictAt(index, previous & _LOW, scope)
-        previous = record
-        if scopes and scopes[-1] == scope:
-            ends[-1] = index
-        else:
+        index = record >> 32
+        scope = record & _LOW
+        if index == last:
+            if scope == current:
+                continue  # the same record again
+            return ConflictAt(index, current, scope)
+        if scope != current:  # a new range; the one before it ended at the previous record
+            if starts:
+                ends.append(last)
             starts.append(index)
-            ends.append(index)
             scopes.append(scope)
+            current = scope
+        last = index
+    if starts:
+        ends.append(last)
     return starts, ends, scopes
 
 

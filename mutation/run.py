@@ -288,14 +288,15 @@ def report(found: list[Mutant], listed: list[dict[str, str]]) -> tuple[str, bool
 # --- The run -------------------------------------------------------------------------------------
 
 
-def forget_survivors(session: Path) -> int:
-    """Make the surviving mutants pending again (after tests were added: a killed mutant stays
-    killed by a stronger suite, so only survivors need running); returns how many."""
+def forget(session: Path, outcomes: set[str]) -> int:
+    """Make the mutants with these outcomes pending again; returns how many. Survivors, after
+    tests were added (a killed mutant stays killed by a stronger suite, so only survivors need
+    running); errors, when a worker died and left its mutants unjudged."""
     import sqlite3
 
     from cosmic_ray.work_db import WorkResultStorage
 
-    jobs = [(m.job,) for m in mutants(session, BUILD / "worker-0") if m.outcome == "survived"]
+    jobs = [(m.job,) for m in mutants(session, BUILD / "worker-0") if m.outcome in outcomes]
     with sqlite3.connect(session) as db:
         db.executemany(f"DELETE FROM {WorkResultStorage.__tablename__} WHERE job_id = ?", jobs)
     return len(jobs)
@@ -318,8 +319,11 @@ def execute(cfg: dict[str, Any], workers: int, mode: str) -> Path:
 
     cfg_file.write_text(toml.dumps({"cosmic-ray": cfg}))
     cosmic = str(Path(sys.executable).parent / "cosmic-ray")
-    if mode == "survivors" and SESSION.exists():
-        print(f"mutation: running the {forget_survivors(SESSION)} survivors again")
+    if mode != "fresh" and SESSION.exists():
+        again = {"error", "survived"} if mode == "survivors" else {"error"}
+        print(
+            f"mutation: running {forget(SESSION, again)} mutants again ({', '.join(sorted(again))})"
+        )
     if mode == "fresh" or not SESSION.exists():
         SESSION.unlink(missing_ok=True)
         subprocess.run([cosmic, "init", str(cfg_file), str(SESSION)], cwd=homes[0], check=True)
@@ -373,7 +377,11 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=os.cpu_count() or 1, help="copies mutated at once"
     )
     again = parser.add_mutually_exclusive_group()
-    again.add_argument("--resume", action="store_true", help="run only mutants not run yet")
+    again.add_argument(
+        "--resume",
+        action="store_true",
+        help="run only mutants not run yet (or left unjudged by a worker that died)",
+    )
     again.add_argument(
         "--survivors",
         action="store_true",

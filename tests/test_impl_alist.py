@@ -297,3 +297,88 @@ def test_reads_find_keys_without_comparing_values() -> None:
     value = Stubborn()
     h = b.insert(EMPTY, 1, value)
     assert b.contains(h, 1) and b.get(h, 1) is value and not b.contains(h, 2)
+
+
+def test_the_insert_fast_path_decides_as_the_kernel_does() -> None:
+    # ``insert`` decides the common case (an int key above the head, or into EMPTY) itself;
+    # every other case must come out as the kernel's ``put`` would make it.
+    b = ListBuilder()
+    h = b.insert(EMPTY, 5)
+    assert h == 0 and b.cell_count == 1
+    assert b.insert(h, 5) == h and b.cell_count == 1  # present: the input, no cell
+    assert b.insert(h, 5, "other") == h and b.cell_count == 1  # insert never replaces
+    below = b.insert(h, 3)  # below the head: the kernel copies the head
+    assert b.items(below) == [(3, None), (5, None)] and b.cell_count == 3
+    above = b.insert(h, 9, "v")  # a value: one cell, the value column made
+    assert b.items(above) == [(5, None), (9, "v")] and b.cell_count == 4
+    assert b.items(h) == [(5, None)]
+    for bad in [b.cell_count, b.cell_count + 5, -1, True]:
+        with pytest.raises(InvalidHandle):
+            b.insert(bad, 10**6)
+    cells = b.cell_count
+    b.build()
+    for handle in [EMPTY, h]:
+        with pytest.raises(BuilderFinished):
+            b.insert(handle, 10**6)
+    assert b.cell_count == cells
+
+
+@pytest.mark.parametrize("big", [INT64_MIN - 1, INT64_MAX + 1])
+def test_the_insert_fast_path_widens_for_keys_beyond_int64(big: int) -> None:
+    b = ListBuilder()  # no value column: the in-place path is open
+    h = b.insert(EMPTY, big)
+    assert b.items(h) == [(big, None)]
+    assert b.items(b.insert(b.insert(EMPTY, 0), big)) == sorted([(0, None), (big, None)])
+
+
+def test_get_walks_down_to_any_key() -> None:
+    b = ListBuilder()
+    h = build(b, [2, 4, 6])
+    assert [b.get(h, k, "-") for k in range(8)] == ["-", "-", 2, "-", 4, "-", 6, "-"]
+    assert [b.contains(h, k) for k in (1, 2, 3)] == [False, True, False]
+
+
+def test_insert_never_replaces_whatever_the_key() -> None:
+    b = ListBuilder()
+    h = b.insert(EMPTY, "k", 1)  # a key the fast path leaves to the kernel
+    assert b.insert(h, "k", 2) == h and b.items(h) == [("k", 1)]
+
+
+def test_a_value_equal_to_everything_is_still_kept() -> None:
+    class Anything:
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = object.__hash__
+
+    b = ListBuilder()
+    value = Anything()
+    [(_, kept)] = b.items(b.insert(EMPTY, 1, value))
+    assert kept is value
+
+
+def test_an_int_key_meets_a_list_column_of_other_keys_through_the_kernel() -> None:
+    b = ListBuilder()
+    h = b.insert(EMPTY, "k")  # the key column is a list now
+    with pytest.raises(TypeError):
+        b.insert(h, 1)  # an int and a str do not compare (SPEC §2.2)
+    assert b.cell_count == 1
+    f = b.insert(EMPTY, 1.5)
+    assert b.items(b.insert(f, 2)) == [(1.5, None), (2, None)]
+
+
+def test_a_present_key_is_found_by_value_not_identity() -> None:
+    b = ListBuilder()
+    h = build(b, [1000, 2000])
+    cells = b.cell_count
+    for key in (int("1000"), int("2000")):  # equal keys, other objects (above 256)
+        assert b.insert(h, key) == h
+    assert b.cell_count == cells
+
+
+def test_or_insert_with_leaves_a_present_key_alone() -> None:
+    b = ListBuilder()
+    h = build(b, [1, 2])
+    calls: list[int] = []
+    assert b.entry(h, 1).or_insert_with(lambda: calls.append(1) or 10) == h
+    assert calls == [] and b.items(h) == [(1, 1), (2, 2)]

@@ -24,7 +24,7 @@ def test_ranges_coalesce_across_gaps() -> None:
         m[9]
 
 
-@pytest.mark.parametrize("bad", [-1, 2**32, True, "1", 1.0, None])
+@pytest.mark.parametrize("bad", [-1, 2**32, 2**40, True, "1", 1.0, None])
 def test_bad_records_raise_and_record_nothing(bad: object) -> None:
     ib = IntervalMapBuilder()
     with pytest.raises((TypeError, ValueError)):
@@ -43,6 +43,7 @@ def test_the_whole_domain_is_recordable() -> None:
     m = ib.build()
     assert m.intervals() == [(0, 0, 0), (2**31, top, top)]
     assert (m.get(top), m.get(2**31 + 5), m.get(2**32)) == (top, top, None)
+    assert (m.get(0), m.get(1)) == (0, None)
 
 
 def test_conflict_leaves_the_builder_open() -> None:
@@ -54,6 +55,21 @@ def test_conflict_leaves_the_builder_open() -> None:
     assert raised.value.index == 5 and raised.value.scopes == (1, 2)
     with pytest.raises(ConflictingRecord):
         ib.build()
+
+
+def test_large_indices_and_scopes_repeat_and_clash_by_value() -> None:
+    # Above 256 every int is its own object: records must be compared by value.
+    big = 10**6
+    ib = IntervalMapBuilder()
+    for index, scope in [(big, big), (big, big), (big + 1, big)]:
+        ib.record(index, scope)
+    assert ib.build().intervals() == [(big, big + 1, big)]
+    ib = IntervalMapBuilder()
+    ib.record(big, big)
+    ib.record(big, big + 1)
+    with pytest.raises(ConflictingRecord) as raised:
+        ib.build()
+    assert raised.value.index == big and raised.value.scopes == (big, big + 1)
 
 
 def test_finished_builder_refuses() -> None:
@@ -92,3 +108,16 @@ def test_the_map_holds_memory_per_range_not_per_record() -> None:
     # the finished builder is kept too: it must not hold on to its records
     assert retained(lambda: built(few)) < 2_000
     assert retained(lambda: built(many)) / n < 13  # 3 x 4 bytes a range, and spare room
+
+
+def test_int_subclasses_are_recorded_and_looked_up_as_their_int_value() -> None:
+    class Index(int):
+        pass
+
+    ib = IntervalMapBuilder()
+    ib.record(Index(4), Index(2))
+    ib.record(6, 2)
+    m = ib.build()
+    assert m.intervals() == [(4, 6, 2)]
+    assert all(type(n) is int for n in m.intervals()[0])
+    assert (m.get(Index(5)), m.get(Index(7), "none")) == (2, "none")

@@ -8,17 +8,22 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, seed, settings
+from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.impl
 from arenacheck.cli import main
 from arenacheck.program import read
 from arenacheck.runner import run_program
+from arenacheck.stateful import machine_for
 from arenacheck.trace import (
+    TRACED_OPS,
     flow_program,
     scope_records,
     standard_library,
     trace_file,
     trace_source,
+    traced_starts,
 )
 
 
@@ -121,3 +126,27 @@ def test_a_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["trace", "no/such/dir"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such file or directory: 'no/such/dir'" in err
+
+
+@pytest.mark.parametrize("structure", ["alist", "intervals"])
+def test_traced_starts_are_short_real_programs_that_keep_every_law(structure: str) -> None:
+    starts = traced_starts(structure)
+    assert starts and all(0 < len(p.ops) <= TRACED_OPS for p in starts)
+    for program in starts:
+        assert run_program(program, arenacheck.impl).ok
+
+
+@pytest.mark.parametrize("structure", ["alist", "intervals"])
+@pytest.mark.parametrize("from_traces", [True, False])
+def test_some_stateful_examples_start_from_a_trace(structure: str, from_traces: bool) -> None:
+    starts = [p.ops for p in traced_starts(structure)]
+    began: list[bool] = []
+
+    class Watched(machine_for(structure, arenacheck.impl, from_traces=from_traces)):  # type: ignore[misc]
+        def teardown(self) -> None:
+            super().teardown()
+            began.append(any(self.ops[: len(ops)] == ops for ops in starts))
+
+    run = settings(max_examples=30, database=None, phases=[Phase.generate])
+    seed(5)(get_state_machine_test(Watched, settings=run))()
+    assert any(began) == from_traces

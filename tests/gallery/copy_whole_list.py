@@ -12,6 +12,9 @@ __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 
 class ListBuilder(impl.ListBuilder):
+    def insert(self, h: Any, key: Any, value: Any = None) -> Any:
+        return self._put(h, key, value, None, replace=False)  # every insert through the bug
+
     def _put(self, h: Any, key: Any, value: Any, make: Any, replace: bool) -> Any:
         result = super()._put(h, key, value, make, replace)
         if result == h:
