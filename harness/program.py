@@ -299,15 +299,6 @@ def read(path: str | Path) -> Program:
     return loads(text, str(path))
 
 
-#: The fields of an alist operation that name a variable.
-VARIABLES = ("src", "a", "b", "var")
-
-
-def renamed(op: Op, rename: Callable[[int], int]) -> Op:
-    """``op`` with every variable it names passed through ``rename``."""
-    return {key: rename(value) if key in VARIABLES else value for key, value in op.items()}
-
-
 def defined_variables(ops: Iterable[Op]) -> int:
     """How many alist variables a sequence of operations defines (EMPTY included)."""
     return 1 + sum(1 for op in ops if op["op"] in DEFINING)

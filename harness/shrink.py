@@ -15,12 +15,12 @@ generator) and shared by every engine. It is greedy delta debugging:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from arenacheck import laws
 from arenacheck.errors import ProgramError
-from arenacheck.program import DEFINING, Op, Program, is_int, renamed, validate
+from arenacheck.program import DEFINING, Op, Program, is_int, validate
 from arenacheck.runner import Implementation, Verdict, run_program
 
 #: Integer fields worth moving towards 0, by structure (``count`` goes towards 1, first).
@@ -28,6 +28,8 @@ NUMBERS = {
     "alist": ("key", "value", "start", "after"),
     "intervals": ("index", "scope"),
 }
+#: The fields that name an alist variable.
+VARIABLES = ("src", "a", "b", "var")
 
 
 def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tuple[Program, Verdict]:
@@ -115,7 +117,7 @@ def _without(structure: str, ops: list[Op], removed: set[int]) -> list[Op]:
     kept: list[Op] = []
     defined = 1
     for i, op in enumerate(ops):
-        rewritten = renamed(op, renumber.__getitem__)
+        rewritten = _rename(op, renumber.__getitem__)
         if op["op"] in DEFINING:
             old = len(renumber)
             if i in removed:
@@ -126,3 +128,7 @@ def _without(structure: str, ops: list[Op], removed: set[int]) -> list[Op]:
         if i not in removed:
             kept.append(rewritten)
     return kept
+
+
+def _rename(op: Op, rename: Callable[[int], int]) -> dict[str, Any]:
+    return {key: rename(value) if key in VARIABLES else value for key, value in op.items()}

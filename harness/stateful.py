@@ -39,7 +39,6 @@ from arenacheck.program import (
     Op,
     Program,
     Structure,
-    renamed,
 )
 from arenacheck.runner import (
     AlistSession,
@@ -238,9 +237,10 @@ class AlistMachine(ProgramMachine):
     def traced(self, data: st.DataObject) -> Any:
         start = self.traced_start(data)
         made: list[int] = []
-        offset = len(self.alists.vars) - 1  # the traced program's variables come after ours
+        # Initialize rules run first and ``empty`` applies nothing: the traced program's
+        # variables are numbered here as in the program itself.
         for op in start.ops if start is not None else ():
-            defined = self.define(renamed(op, lambda var: var and var + offset))
+            defined = self.define(op)
             if isinstance(defined, int):
                 made.append(defined)
             elif self.stopped:
