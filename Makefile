@@ -26,7 +26,8 @@ check: $(VENV)/.installed
 prove: $(VENV)/.installed
 	$(BIN)/arenacheck prove $(ARGS)
 
-## test: lint, type-check, then the whole test suite
+## test: lint, type-check, then the whole test suite, one test process per core
+PYTEST_ARGS ?= -n auto --dist worksteal
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
+from arenacheck import strict as strictness
 from arenacheck import trace
 from arenacheck.errors import ImplementationLoadError, ProgramError
 from arenacheck.external import DEFAULT_TIMEOUT
@@ -98,6 +99,40 @@ def _spec(args: argparse.Namespace) -> ImplSpec:
     return ImplSpec(args.impl, args.impl_cmd, args.timeout)
 
 
+def _add_strict(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--strict",
+        action="store_const",
+        const="all",
+        default="",
+        help="also hold the implementation to every one of the project's own decisions where "
+        "SPEC leaves a choice (docs/semantics.md, Freedoms)",
+    )
+    which.add_argument(
+        "--strict-only",
+        dest="strict",
+        metavar="DECISION[,DECISION]",
+        help="only these decisions: " + ", ".join(strictness.DECISIONS),
+    )
+
+
+def _strict(args: argparse.Namespace) -> strictness.Strictness:
+    try:
+        return strictness.parse(args.strict.split(","))
+    except ValueError as err:
+        raise UsageError(f"--strict-only: {err}") from None
+
+
+def _strict_flags(strict: strictness.Strictness) -> str:
+    """The flag that asks for ``strict`` again (for replay hints)."""
+    if not strict:
+        return ""
+    if strict == strictness.ALL:
+        return " --strict"
+    return " --strict-only " + ",".join(sorted(strict))
+
+
 def _close(impl: Any) -> None:
     """Stop an external implementation's process (a module has nothing to stop)."""
     close = getattr(impl, "close", None)
@@ -117,6 +152,7 @@ def _add_run_options(parser: argparse.ArgumentParser, time_flag: str, what: str)
         help=f"time for the whole {what} (default: 60)",
     )
     _add_out(parser, "failing programs")
+    _add_strict(parser)
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
@@ -198,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="program files, or directories searched for *.jsonl",
     )
     _add_impl(replay)
+    _add_strict(replay)
     replay.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     replay.set_defaults(func=cmd_replay)
 
@@ -287,7 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=["stateful", "fuzz", "prove", "external"],
     )
     selftest.add_argument(
-        "--bug", nargs="+", default=None, metavar="NAME", help="only these gallery bugs"
+        "--bug",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="only these gallery bugs and legal variants",
+    )
+    selftest.add_argument(
+        "--no-variants", action="store_true", help="skip the legal variants (bugs only)"
     )
     selftest.add_argument(
         "--markdown", default=None, metavar="FILE", help="also write the matrix as Markdown"
@@ -341,9 +385,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--backend {args.backend} needs hypothesis-crosshair: pip install 'arenacheck[prove]'"
         )
+    strict = _strict(args)
     impl = spec.load(structures)
     try:
-        return _check(args, structures, spec, impl, settings)
+        return _check(args, structures, spec, impl, settings, strict)
     finally:
         _close(impl)
 
@@ -354,6 +399,7 @@ def _check(
     spec: ImplSpec,
     impl: Any,
     settings: Any,
+    strict: strictness.Strictness,
 ) -> int:
     from arenacheck import prove, stateful
     from arenacheck.display import Display
@@ -378,12 +424,13 @@ def _check(
                 stats=stats,
                 on_batch=partial(display.update, task),
                 backend=args.backend,
+                strict=strict,
             )
             display.finish(task, outcome.stats, outcome.found is not None)
             outcomes.append(outcome)
         if fuzzing and not any(o.found for o in outcomes):
             with tempfile.TemporaryDirectory() as corpus:
-                plan = FuzzPlan(1, Path(corpus), Path(args.out), spec, [])
+                plan = FuzzPlan(1, Path(corpus), Path(args.out), spec, [], strict)
                 fuzzed = _fuzz_all(structures, args.budget * FUZZ_SHARE, plan, display)
         prove_time = args.budget * PROVE_SHARE
         if proving and not any(o.found for o in outcomes) and not any(f.failed for f in fuzzed):
@@ -391,7 +438,7 @@ def _check(
     elapsed = time.monotonic() - started
     status = 0
     backend = "" if args.backend == "hypothesis" else f" --backend {args.backend}"
-    print(f"arenacheck check {spec.flags()}{backend}")
+    print(f"arenacheck check {spec.flags()}{backend}{_strict_flags(strict)}")
     for outcome in outcomes:
         s = outcome.stats
         line = (
@@ -399,14 +446,14 @@ def _check(
             f"{s.programs} programs, {s.operations} operations, {s.total_checks} law checks "
             f"in {outcome.seconds:.1f} s"
         )
-        print(line + _unsupported(s))
+        print(line + _unsupported(s) + _unnamed(s))
     if not fuzzing:
         print("  (no fuzz phase: atheris is not installed; pip install 'arenacheck[fuzz]')")
     for outcome in outcomes:
         if outcome.found is not None:
             status = 1
-            _report(outcome.found, Path(args.out), spec, impl)
-    status = max(status, _print_fuzz(fuzzed, spec))
+            _report(outcome.found, Path(args.out), spec, impl, strict)
+    status = max(status, _print_fuzz(fuzzed, spec, strict))
     if not proving:
         print("  (no prove phase: CrossHair is not installed; pip install 'arenacheck[prove]')")
     status = max(status, _print_prove(proved, spec, impl, Path(args.out)))
@@ -418,6 +465,13 @@ def _unsupported(stats: Stats) -> str:
     if not stats.unsupported:
         return ""
     return f" ({stats.unsupported} cut short by an unsupported operation)"
+
+
+def _unnamed(stats: Stats) -> str:
+    """Expected errors whose kind the runner could not check: the reply named none (SPEC §4)."""
+    if not stats.unnamed:
+        return ""
+    return f" ({stats.unnamed} expected errors came without a known kind: their kind not checked)"
 
 
 def _prove_public(
@@ -465,7 +519,13 @@ def _print_failed_conditions(results: list[Any], impl: Any, out: Path, flags: st
             print(f"  program: {path}  (arenacheck replay {path} {flags})")
 
 
-def _report(found: ViolationFound, out: Path, spec: ImplSpec, impl: Any) -> None:
+def _report(
+    found: ViolationFound,
+    out: Path,
+    spec: ImplSpec,
+    impl: Any,
+    strict: strictness.Strictness = strictness.NONE,
+) -> None:
     program = found.program
     print()
     print(found.violation.describe())
@@ -474,9 +534,9 @@ def _report(found: ViolationFound, out: Path, spec: ImplSpec, impl: Any) -> None
     path = write_failure(program, found.violation.law, out)
     print(f"\nminimal program ({len(program.ops)} operations), written to {path}:")
     print(program.dumps(), end="")
-    reproduced = _replay_one(path, impl)
+    reproduced = _replay_one(path, impl, strict)
     note = "reproduces it" if not reproduced.ok else "does NOT reproduce it (flaky implementation?)"
-    print(f"arenacheck replay {path} {spec.flags()}  # {note}")
+    print(f"arenacheck replay {path} {spec.flags()}{_strict_flags(strict)}  # {note}")
 
 
 def write_failure(program: Program, law: str, out: Path) -> Path:
@@ -518,7 +578,9 @@ def _fuzz_all(
     return outcomes
 
 
-def _print_fuzz(outcomes: list[Any], spec: ImplSpec) -> int:
+def _print_fuzz(
+    outcomes: list[Any], spec: ImplSpec, strict: strictness.Strictness = strictness.NONE
+) -> int:
     status = 0
     for outcome in outcomes:
         verdict = "VIOLATION" if outcome.failed else "clean"
@@ -529,7 +591,8 @@ def _print_fuzz(outcomes: list[Any], spec: ImplSpec) -> int:
         if outcome.failed:
             status = 1
             for path in outcome.programs:
-                print(f"  program: {path}  (arenacheck replay {path} {spec.flags()})")
+                flags = spec.flags() + _strict_flags(strict)
+                print(f"  program: {path}  (arenacheck replay {path} {flags})")
             if not outcome.programs:
                 print("  a target process failed without a program file: see its output above")
     return status
@@ -544,12 +607,13 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     structures = _structures(args)
     spec = _spec(args)
+    strict = _strict(args)
     spec.verify(structures)  # a bad --impl or --impl-cmd is a usage error here, not in every job
     with Display(args.time) as display:
-        plan = FuzzPlan(args.jobs, Path(args.corpus), Path(args.out), spec, args.libfuzzer)
+        plan = FuzzPlan(args.jobs, Path(args.corpus), Path(args.out), spec, args.libfuzzer, strict)
         outcomes = _fuzz_all(structures, args.time, plan, display)
-    print(f"arenacheck fuzz {spec.flags()}")
-    return _print_fuzz(outcomes, spec)
+    print(f"arenacheck fuzz {spec.flags()}{_strict_flags(strict)}")
+    return _print_fuzz(outcomes, spec, strict)
 
 
 # --- replay -------------------------------------------------------------------------------------
@@ -566,14 +630,15 @@ def program_files(paths: Sequence[str]) -> Iterator[Path]:
             raise UsageError(f"no such file or directory: {name!r}")
 
 
-def _replay_one(path: Path, impl: Any) -> Verdict:
-    return run_program(read(path), impl)
+def _replay_one(path: Path, impl: Any, strict: strictness.Strictness = strictness.NONE) -> Verdict:
+    return run_program(read(path), impl, strict)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     files = list(program_files(args.files))
     if not files:
         raise UsageError("no program files (*.jsonl) found")
+    _strict(args)  # a bad --strict-only is a usage error before anything runs
     impl = _spec(args).load()
     try:
         return _replay(args, files, impl)
@@ -589,11 +654,12 @@ def _replay(args: argparse.Namespace, files: list[Path], impl: Any) -> int:
     status = 0
     total = Stats()
     listed = not args.quiet and len(files) <= LISTED_FILES
+    strict = _strict(args)
     with _bar("replaying", len(files) if len(files) > 1 else 0) as advance:
         for path in files:
             advance()
             try:
-                verdict = _replay_one(path, impl)
+                verdict = _replay_one(path, impl, strict)
             except ProgramError as err:
                 print(f"arenacheck: error: {err}", file=sys.stderr)
                 status = 2
@@ -607,11 +673,14 @@ def _replay(args: argparse.Namespace, files: list[Path], impl: Any) -> int:
                 print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
             elif listed:
                 s = verdict.stats
-                print(f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)")
+                print(
+                    f"{path}: ok ({s.operations} operations, {s.total_checks} law checks)"
+                    + _unnamed(s)
+                )
     if len(files) > 1 or args.quiet:
         print(
             f"{len(files)} programs, {total.operations} operations, "
-            f"{total.total_checks} law checks{_unsupported(total)}: "
+            f"{total.total_checks} law checks{_unsupported(total)}{_unnamed(total)}: "
             + ("clean" if status == 0 else "violations found" if status == 1 else "errors")
         )
     if len(files) > LISTED_FILES:
@@ -760,17 +829,21 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from arenacheck import selftest
     from arenacheck.display import Display
 
-    paths = selftest.bugs()
+    paths, variants = selftest.bugs(), selftest.variants()
     if not paths:
         raise UsageError(f"selftest needs the gallery of a source checkout: {selftest.GALLERY}")
     if args.bug:
-        unknown = sorted(set(args.bug) - {p.stem for p in paths})
+        unknown = sorted(set(args.bug) - {p.stem for p in [*paths, *variants]})
         if unknown:
-            raise UsageError(f"no such gallery bug: {', '.join(unknown)}")
+            raise UsageError(f"no such gallery bug or legal variant: {', '.join(unknown)}")
         paths = [p for p in paths if p.stem in args.bug]
+        variants = [p for p in variants if p.stem in args.bug]
+    if args.no_variants:
+        variants = []
     engines = tuple(args.engines)
-    with Display(len(paths) * len(engines)) as display:
-        bar = display.task("selftest", len(paths) * len(engines))
+    cells = (len(paths) + len(variants)) * len(engines)
+    with Display(cells) as display:
+        bar = display.task("selftest", cells)
         done = [0]
 
         def shown(bug: str, engine: str, cell: Any) -> None:
@@ -778,12 +851,15 @@ def cmd_selftest(args: argparse.Namespace) -> int:
             display.show(bar, done[0], f"{bug} · {engine}: {cell.describe()}")
 
         matrix = selftest.run(paths, engines, args.budget, shown)
-    table = selftest.markdown(matrix, engines, args.budget)
+        legal = selftest.run(variants, engines, args.budget, shown, legal=True)
+    table = selftest.markdown(matrix, engines, args.budget, legal)
     print(f"arenacheck selftest --budget {args.budget:g}")
     print(table, end="")
     if args.markdown:
         write_between_markers(Path(args.markdown), table, "selftest")
-    escaped = selftest.escaped(matrix)
+    escaped, alarms = selftest.escaped(matrix), selftest.false_alarms(legal)
     if escaped:
         print(f"escaped every engine: {', '.join(escaped)}")
-    return 1 if escaped else 0
+    if alarms:
+        print(f"false alarms on legal variants: {', '.join(alarms)}")
+    return 1 if escaped or alarms else 0

@@ -45,6 +45,13 @@ class CallbackError(Exception):
     implementation's on its behalf); it must reach the caller."""
 
 
+class UnnamedError(Exception):
+    """An error an external implementation reported without naming one of SPEC's kinds (an
+    ``{"error": "..."}`` reply whose text does not start with a known kind): SPEC §4 allows any
+    error text, so the runner accepts it wherever the model expects an error, and counts it as an
+    error whose kind was not checked."""
+
+
 class ProgramError(ValueError):
     """A malformed program file: the message names the line."""
 

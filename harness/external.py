@@ -9,7 +9,9 @@ only thing the protocol cannot show is how often a callback was called (see docs
 The child holds one builder at a time. A header line starts a new one (that is the reset between
 programs, so one process serves many programs); a second builder of the same program (the
 order-independence check makes one) takes the wire by sending a header and replaying its own
-state-changing lines, which must get the same replies again.
+state-changing lines, which must get the same replies again — up to the names of lists: a new
+builder may number its handles differently (a counter across builders is the implementation's
+choice), so the client renames them to the ones the runner already holds.
 
 A reply that is late, malformed, or never comes because the child died is not an error of the
 implementation's API but of the protocol: it raises ``ExternalFailure``, which the runner reports
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, NoReturn
 
 from arenacheck import laws
-from arenacheck.errors import KINDS, ImplementationLoadError, ReentrantCall
+from arenacheck.errors import KINDS, ImplementationLoadError, ReentrantCall, UnnamedError
 from arenacheck.program import Op, Structure
 
 DEFAULT_TIMEOUT = 10.0
@@ -44,18 +46,16 @@ DEFAULT_TIMEOUT = 10.0
 VERSION = 2
 
 
-class ExternalError(Exception):
-    """An ``{"error": ...}`` reply whose kind is not one of SPEC's error names."""
-
-
 #: Error kinds a reply may name (``{"error": "Kind: message"}``), as the runner compares them.
 ERROR_KINDS: dict[str, type[Exception]] = {cls.__name__: cls for cls in (*KINDS, ReentrantCall)}
 
 
 def error_from(text: str) -> Exception:
-    """The typed error an ``{"error": text}`` reply stands for, carrying the child's message."""
+    """The typed error an ``{"error": text}`` reply stands for, carrying the child's message;
+    an ``UnnamedError`` when the text names no known kind (SPEC §4 allows any text: the runner
+    then checks that an error was due, not which)."""
     kind = text.split(":", 1)[0].strip()
-    cls = ERROR_KINDS.get(kind, ExternalError)
+    cls = ERROR_KINDS.get(kind, UnnamedError)
     err = cls.__new__(cls)
     Exception.__init__(err, text)  # keep the child's own message, whatever the class's init says
     return err
@@ -285,6 +285,38 @@ REPLY_SHAPE = {
 }
 
 
+def _handles(reply: dict[str, Any]) -> list[Any]:
+    """The handles a reply names: the list's, then each ``extend`` step's."""
+    steps = reply.get("steps") or []
+    return ([reply["handle"]] if "handle" in reply else []) + [step[0] for step in steps]
+
+
+def same_reply(before: dict[str, Any], again: dict[str, Any], renamed: dict[int, Any]) -> bool:
+    """Whether a replayed line's reply ``again`` says what ``before`` said: the same error kind
+    (its message may differ), or the same reply up to the names of handles, each new int handle
+    standing for one old one throughout (``renamed``, new -> old, grows as it goes)."""
+    if set(before) != set(again):
+        return False
+    if "error" in before:
+        return type(error_from(before["error"])) is type(error_from(again["error"]))
+    plain = [{k: v for k, v in r.items() if k not in ("handle", "steps")} for r in (before, again)]
+    cells = [[step[1] for step in r.get("steps") or []] for r in (before, again)]
+    if plain[0] != plain[1] or cells[0] != cells[1]:
+        return False
+    olds, news = _handles(before), _handles(again)
+    if len(olds) != len(news):
+        return False
+    for old, new in zip(olds, news, strict=True):
+        if type(new) is not int or type(old) is not int:
+            if new != old:
+                return False
+        elif renamed.setdefault(new, old) != old or any(
+            o == old and n != new for n, o in renamed.items()
+        ):
+            return False  # one new name for two old lists, or two new names for one
+    return True
+
+
 # --- The wire: one child, one builder at a time ---------------------------------------------------
 
 
@@ -305,14 +337,17 @@ class Wire:
         return self.check(line, op["op"], self.child.exchange(line))
 
     def take(self, client: Client) -> None:
-        """Give the child to ``client``: a header, then its earlier state-changing lines."""
+        """Give the child to ``client``: a header, then its earlier state-changing lines, whose
+        replies must say what they said before (``same_reply``)."""
         self.owner = None
         self.child.write(json.dumps({"program": client.structure, "version": VERSION}))
+        renamed: dict[int, Any] = {}
         for line, reply in client.log:
             again = self.check(line, json.loads(line)["op"], self.child.exchange(line))
-            if again != reply:
+            if not same_reply(reply, again, renamed):
                 got = f"{json.dumps(again)} this time, {json.dumps(reply)} before"
                 self.child.fail(laws.PROTOCOL_MALFORMED, line, f"replaying the builder: {got}")
+        client.rename = renamed
         self.owner = client
 
     def check(self, line: str, name: str, text: str) -> dict[str, Any]:
@@ -342,11 +377,29 @@ class Client:
         self.wire = wire
         self.log: list[tuple[str, dict[str, Any]]] = []
         self._read: tuple[str, dict[str, Any]] | None = None  # the last reply, if a read
+        self.rename: dict[int, Any] = {}  # the child's int handles -> the ones the runner holds
+        self.reported: set[int] = set()  # every int handle the runner was given
+
+    def handle(self, raw: Any) -> Any:
+        """The handle the runner gets for the child's ``raw``: the same one for the same list, and
+        never one that already named another list (after a replay, the child may number its
+        lists differently: ``Wire.take``)."""
+        if type(raw) is not int:
+            return raw  # None (EMPTY), or not a handle at all: the runner judges it as it is
+        if raw not in self.rename:
+            fresh = raw if raw not in self.reported else max(self.reported) + 1
+            self.rename[raw] = fresh
+            self.reported.add(fresh)
+        return self.rename[raw]
 
     def call(self, op: Op, changes_state: bool = False) -> dict[str, Any]:
         """Send ``op``; return its reply, or raise the error or ``Unsupported`` it stands for."""
         self._read = None
         reply = self.wire.call(self, op)
+        if "handle" in reply:
+            reply = {**reply, "handle": self.handle(reply["handle"])}
+        if reply.get("steps"):
+            reply = {**reply, "steps": [[self.handle(h), n, *r] for h, n, *r in reply["steps"]]}
         if changes_state:
             self.log.append((json.dumps(op), reply))
         if reply.get("unsupported") is True:
@@ -484,6 +537,7 @@ class ExternalLists(Client):
         except Unsupported:
             self.log.pop()
             self.wire.extend, self.wire.owner = False, None
+            self.wire.unsupported.discard(feature(op))  # single inserts stand in for it
             return None
         except Exception as err:
             self.defined += 1

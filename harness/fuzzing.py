@@ -28,10 +28,12 @@ from arenacheck.runner import (
     Verdict,
     ViolationFound,
 )
+from arenacheck.strict import NONE, Strictness, parse
 
 MAX_OPS = 64
 LONG_RUN = 2000
 FAILURES_ENV = "ARENACHECK_FAILURES"
+STRICT_ENV = "ARENACHECK_STRICT"
 
 VALUES: list[Any] = [0, 1, -1, 2, 3, 257, 300, 10**6, -(2**62), 2**62, None]
 STEPS = [1, 1, 2, -1, 3, -5]
@@ -164,11 +166,15 @@ def _intervals_op(choices: Choices, session: IntervalSession, last: list[int]) -
 # --- Running bytes ------------------------------------------------------------------------------
 
 
-def run_bytes(structure: Structure, data: bytes, impl: Implementation) -> Verdict:
+def run_bytes(
+    structure: Structure, data: bytes, impl: Implementation, strict: Strictness = NONE
+) -> Verdict:
     """Decode ``data`` into a program while running it; the verdict holds that program."""
     choices = Choices(data)
     ops: list[Op] = []
-    session: Session = AlistSession(impl) if structure == "alist" else IntervalSession(impl)
+    session: Session = (
+        AlistSession(impl, strict) if structure == "alist" else IntervalSession(impl, strict)
+    )
     last = [0]
     try:
         while choices.left and len(ops) < MAX_OPS:
@@ -198,15 +204,22 @@ def target_impl() -> Implementation:
     return ImplSpec.from_env().load()
 
 
-def one_input(structure: Structure, data: bytes, impl: Implementation) -> None:
+def target_strict() -> Strictness:
+    """The strict decisions a fuzz target holds the implementation to: ``$ARENACHECK_STRICT``."""
+    return parse((os.environ.get(STRICT_ENV) or "").split(","))
+
+
+def one_input(
+    structure: Structure, data: bytes, impl: Implementation, strict: Strictness = NONE
+) -> None:
     """A fuzz target's body: raise ``ViolationFound`` (after writing its shrunk program)."""
-    verdict = run_bytes(structure, data, impl)
+    verdict = run_bytes(structure, data, impl, strict)
     if verdict.violation is None:
         return
     from arenacheck.cli import write_failure
     from arenacheck.shrink import shrink
 
-    program, verdict = shrink(verdict.program, impl, budget=20.0)
+    program, verdict = shrink(verdict.program, impl, budget=20.0, strict=strict)
     assert verdict.violation is not None
     out = Path(os.environ.get(FAILURES_ENV) or "arenacheck-failures")
     path = write_failure(program, verdict.violation.law, out)

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arenacheck.fuzzing import FAILURES_ENV
+from arenacheck.fuzzing import FAILURES_ENV, STRICT_ENV
 from arenacheck.loader import ImplSpec
+from arenacheck.strict import NONE, Strictness
 
 #: The seed corpora (fuzz/make_seeds.py), beside the package in a source checkout.
 SEEDS = Path(__file__).resolve().parent.parent / "fuzz" / "seeds"
@@ -57,13 +58,16 @@ class Progress:
 @dataclass(frozen=True)
 class FuzzPlan:
     """How to fuzz: processes per target, the corpus root (one folder per target), where
-    programs and crash files go, the implementation, and extra libFuzzer flags."""
+    programs and crash files go, the implementation, extra libFuzzer flags, the strict
+    decisions, and whether to start from the shipped seeds."""
 
     jobs: int
     corpus: Path
     out: Path
     impl: ImplSpec
     extra: list[str]
+    strict: Strictness = NONE
+    seeds: bool = True
 
 
 @dataclass
@@ -87,9 +91,9 @@ def fuzz(
     corpus.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     before = set(out.glob("*.jsonl"))
-    env = {**os.environ, **impl.env(), FAILURES_ENV: str(out)}
+    env = {**os.environ, **impl.env(), FAILURES_ENV: str(out), STRICT_ENV: ",".join(plan.strict)}
     command = [sys.executable, "-m", "arenacheck.fuzztarget", structure, str(corpus)]
-    if (SEEDS / structure).is_dir():
+    if plan.seeds and (SEEDS / structure).is_dir():
         command.append(str(SEEDS / structure))  # read at start; new inputs go to `corpus`
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     if not any(flag.startswith("-use_value_profile") for flag in extra):

@@ -19,10 +19,10 @@ def main(structure: str, argv: list[str]) -> None:
     with atheris.instrument_imports(include=["arenacheck.impl", "arenacheck.model"]):
         import arenacheck.impl
         import arenacheck.model  # noqa: F401
-    from arenacheck.fuzzing import one_input, target_impl
+    from arenacheck.fuzzing import one_input, target_impl, target_strict
 
-    impl = target_impl()
-    atheris.Setup(argv, lambda data: one_input(structure, data, impl))  # type: ignore[arg-type]
+    impl, strict = target_impl(), target_strict()
+    atheris.Setup(argv, lambda data: one_input(structure, data, impl, strict))  # type: ignore[arg-type]
     atheris.Fuzz()
 
 

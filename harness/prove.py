@@ -136,7 +136,15 @@ def prove_public(
     return list(prove(found, timeout, timeout * len(found) + 1, max_paths=max_paths))
 
 
-def isolated(call: Callable[..., list[Result]], *args: Any) -> list[Result]:
+def prove_each(
+    subjects: list[tuple[str, tuple[str, ...]]], timeout: float, max_paths: int
+) -> list[list[Result]]:
+    """``prove_public`` on each (module, structures) in turn: many implementations in one
+    process (under ``isolated``), which pays CrossHair's start once."""
+    return [prove_public(module, structures, timeout, max_paths) for module, structures in subjects]
+
+
+def isolated(call: Callable[..., Any], *args: Any) -> Any:
     """``call(*args)`` in a fresh process: CrossHair's solver keeps native state, and it has
     crashed (a segfault inside Z3) in a long process that ran many engines; a crash there costs
     this phase, reported as an error, not the caller."""

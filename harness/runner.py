@@ -21,17 +21,21 @@ from functools import partial
 from typing import Any, NoReturn
 
 from arenacheck import laws
+from arenacheck import strict as strictness
 from arenacheck.errors import (
     KINDS,
+    BuilderFinished,
     CallbackError,
     ConflictingRecord,
     InvalidHandle,
     ProgramError,
+    UnnamedError,
 )
 from arenacheck.external import ExternalFailure, Unsupported
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals
 from arenacheck.program import Op, Program, Structure
+from arenacheck.strict import NONE, Strictness
 
 Implementation = Any  # a module (or object) exporting ListBuilder, EMPTY, IntervalMapBuilder
 
@@ -96,12 +100,14 @@ class Stats:
     operations: int = 0
     checks: Counter[str] = field(default_factory=Counter)
     unsupported: int = 0  # programs an external implementation could not run to the end
+    unnamed: int = 0  # expected errors an external implementation reported without a known kind
 
     def add(self, other: Stats) -> None:
         self.programs += other.programs
         self.operations += other.operations
         self.checks.update(other.checks)
         self.unsupported += other.unsupported
+        self.unnamed += other.unnamed
 
     @property
     def total_checks(self) -> int:
@@ -141,13 +147,24 @@ def error_kind(err: BaseException | None) -> str | None:
     return type(err).__name__
 
 
-def _named(err: BaseException | None) -> list[int]:
-    """What SPEC §3.2 says an error's message names: a conflict's index and both its scopes."""
-    return [err.index, *err.scopes] if isinstance(err, ConflictingRecord) else []
-
-
 def _describe(err: BaseException | None) -> str:
     return "success" if err is None else f"{type(err).__name__}: {err}"
+
+
+def _describe_allowed(allowed: Sequence[Exception]) -> str:
+    """The model's error, and the other kinds SPEC allows in its place."""
+    others = sorted({error_kind(e) or "" for e in allowed[1:]} - {error_kind(allowed[0])})
+    return _describe(allowed[0]) + "".join(f" (or {kind})" for kind in others)
+
+
+def _numbers(text: str) -> Counter[int]:
+    """The non-negative integers a message mentions, with their multiplicity."""
+    return Counter(int(n) for n in re.findall(r"\d+", text))
+
+
+def names_handle(message: str, handle: Any) -> bool:
+    """Whether an error message names ``handle`` (SPEC §2.2), in any of its usual spellings."""
+    return any(form in message for form in (repr(handle), str(handle), json.dumps(handle)))
 
 
 def attempt(call: Callable[[], Any]) -> tuple[Any, Exception | None]:
@@ -186,8 +203,9 @@ class Session:
 
     structure: Structure
 
-    def __init__(self, impl: Implementation) -> None:
+    def __init__(self, impl: Implementation, strict: Strictness = NONE) -> None:
         self.impl = impl
+        self.strict = strict
         self.raw: Callable[[Any], Any] = getattr(impl, "raw_handle", lambda h: h)
         self.stats = Stats(programs=1)
         self._line = 1  # until the first operation: the header, which makes the builder
@@ -220,8 +238,12 @@ class Session:
         if not ok:
             self.fail(law, expected, actual, detail)
 
-    def same_outcome(self, expected: Exception | None, actual: Exception | None) -> None:
-        """The implementation fails exactly when the model does, with the same kind of error."""
+    def same_outcome(
+        self, expected: Exception | None, actual: Exception | None, also: Sequence[Exception] = ()
+    ) -> None:
+        """The implementation fails exactly when the model does, with an error SPEC allows there:
+        the model's kind or, where several errors apply, the kind of any of them (``also``: SPEC
+        leaves their order open); the error names what SPEC says it names."""
         if expected is None and actual is None:
             return
         if isinstance(actual, RecursionError):
@@ -232,10 +254,46 @@ class Session:
             law = laws.EXCEPTION_SAFETY  # the callback's exception must reach the caller
         else:
             law = laws.BAD_INPUT
-        ok = error_kind(expected) == error_kind(actual)
-        self.check(law, ok, _describe(expected), _describe(actual), "error kind")
-        unnamed = [n for n in _named(expected) if not re.search(rf"\b{n}\b", str(actual))]
-        self.check(law, not unnamed, _describe(expected), _describe(actual), "what it names")
+        if expected is None or actual is None:
+            self.check(law, False, _describe(expected), _describe(actual), "error kind")
+            return
+        allowed = [expected, *also]
+        kinds = {error_kind(e) for e in allowed}
+        if isinstance(actual, UnnamedError) and strictness.KNOWN_ERROR_KINDS not in self.strict:
+            self.stats.unnamed += 1  # an error was due, and came; what kind, the reply did not say
+            matched = allowed if len(kinds) == 1 else []
+        else:
+            ok = error_kind(actual) in kinds
+            self.check(law, ok, _describe_allowed(allowed), _describe(actual), "error kind")
+            matched = [e for e in allowed if error_kind(e) == error_kind(actual)]
+        if matched:
+            ok = self.names(matched[0], str(actual))
+            detail = "what it names"
+            self.check(law, ok, _describe_allowed(matched), _describe(actual), detail)
+
+    def names(self, expected: Exception, message: str) -> bool:
+        """Whether ``message`` names what SPEC says an error like ``expected`` names."""
+        if isinstance(expected, InvalidHandle):
+            return names_handle(message, expected.handle)
+        return True
+
+    def also_applies(self, model_err: Exception | None, call: Callable[[], Any]) -> list[Exception]:
+        """Where the model refused a finished builder, what ``call`` (the same call on an open
+        copy of the model) raises: that error applies too, and SPEC leaves the order of errors
+        open, so the implementation may raise either (unless strict: ``error-order``)."""
+        if not isinstance(model_err, BuilderFinished) or strictness.ERROR_ORDER in self.strict:
+            return []
+        _, err = attempt(call)
+        return [] if err is None else [err]
+
+    def allocation(self, allocated: int, limit: int, exact: bool, detail: str = "") -> None:
+        """Law 5: at most ``limit`` cells (SPEC: the laws are upper bounds); exactly ``limit``
+        where the Rust original allocates exactly that and strict ``exact-allocation`` asks."""
+        if exact and strictness.EXACT_ALLOCATION in self.strict:
+            ok, expected = allocated == limit, f"exactly {limit} cells"
+        else:
+            ok, expected = 0 <= allocated <= limit, f"at most {limit} cells"
+        self.check(laws.ALLOCATION, ok, expected, allocated, detail)
 
     def must(self, call: Callable[[], Any], law: str = laws.UNEXPECTED_ERROR) -> Any:
         """The result of a read that must not raise; a raise breaks ``law``."""
@@ -311,8 +369,8 @@ class AlistSession(Session):
 
     structure: Structure = "alist"
 
-    def __init__(self, impl: Implementation) -> None:
-        super().__init__(impl)
+    def __init__(self, impl: Implementation, strict: Strictness = NONE) -> None:
+        super().__init__(impl, strict)
         self.model_builder = model_alist.ListBuilder()
         self.impl_builder = self.must(impl.ListBuilder)
         self.model_reader: Any = self.model_builder
@@ -364,6 +422,14 @@ class AlistSession(Session):
     def _cells(self) -> int:
         return int(self.must(lambda: self.impl_reader.cell_count))
 
+    def _open_model(self) -> model_alist.ListBuilder:
+        """A model builder holding this one's lists, not finished: to ask what a call refused for
+        the finished builder would have raised otherwise (``also_applies``)."""
+        shadow = model_alist.ListBuilder()
+        shadow._lists = list(self.model_builder._lists)
+        shadow.cell_count = self.model_builder.cell_count
+        return shadow
+
     def _read(self, var: Var, law: str = laws.CONTENTS, reader: Any = None) -> None:
         """Every read of ``var`` agrees with its contents, in order (law 1, and 2 or 3)."""
         reader = reader or self.impl_reader
@@ -399,21 +465,22 @@ class AlistSession(Session):
     ) -> Var | None:
         """Run one list-producing call on both sides and check the result; None if it failed.
 
-        ``call(side, builder, *handles)`` makes the call; ``cells(result)`` is the allocation law
-        (exact, or an upper bound) for a result that is not one of the inputs; ``callback``
-        is the implementation's callback, if the call has one.
+        ``call(side, builder, *handles)`` makes the call; ``cells(result)`` is the allocation law's
+        bound for a result that is not one of the inputs (``exact``: met with equality by the
+        Rust original, an insert); ``callback`` is the implementation's callback, if any.
         """
         before = self._cells()
         handles = [v.model for v in inputs]
         expected, model_err = attempt(lambda: call("model", self.model_builder, *handles))
+        also = self.also_applies(model_err, lambda: call("model", self._open_model(), *handles))
         if model_err is not None:  # rare: then a changed input is this call's doing, not earlier
             for var in inputs:
                 self._read(var, law=laws.PERSISTENCE)
-        handles = [v.impl for v in inputs]
-        actual, impl_err = attempt(lambda: call("impl", self.impl_builder, *handles))
+        impl_handles = [v.impl for v in inputs]
+        actual, impl_err = attempt(lambda: call("impl", self.impl_builder, *impl_handles))
         if callback is not None:
             self._check_reentry(callback)
-        self.same_outcome(model_err, impl_err)
+        self.same_outcome(model_err, impl_err, also)
         if model_err is not None:
             law = laws.EXCEPTION_SAFETY if isinstance(model_err, CallbackError) else laws.BAD_INPUT
             self._unchanged(before, inputs, law)
@@ -423,12 +490,7 @@ class AlistSession(Session):
         limit = 0 if returned_input or expected is None else cells(items)
         allocated = self._cells() - before
         self._check_handle(inputs, expected, actual)
-        if exact:
-            self.check(laws.ALLOCATION, allocated == limit, f"exactly {limit} cells", allocated)
-        else:
-            self.check(
-                laws.ALLOCATION, 0 <= allocated <= limit, f"at most {limit} cells", allocated
-            )
+        self.allocation(allocated, limit, exact)
         var = Var(actual, expected, items, self._line)
         self._read(var)
         return var
@@ -499,14 +561,15 @@ class AlistSession(Session):
             before = Var(impl.handles[step - 1], model.handles[step - 1], []) if step else src
             self._check_handle([before], model.handles[step], impl.handles[step])
             want, got = model.cells[step], impl.cells[step]
-            self.check(
-                laws.ALLOCATION,
-                got == want,
-                f"exactly {want} cells",
-                got,
-                f"inserting key {keys[step]}",
-            )
-        self.same_outcome(model.error, impl.error)
+            self.allocation(got, want, exact=True, detail=f"inserting key {keys[step]}")
+
+        def on_open() -> None:
+            shadow = self._open_model()
+            error = _insert_run(shadow, shadow, src.model, keys, op["value"]).error
+            if error is not None:
+                raise error
+
+        self.same_outcome(model.error, impl.error, self.also_applies(model.error, on_open))
         if model.error is not None:
             self.vars.append(None)  # the completed steps' cells stay: they were legitimate inserts
             return
@@ -582,12 +645,14 @@ class AlistSession(Session):
         call = partial(bad_handle_call, name, handle, position)
         model = self.model_builder, self.model_reader, model_alist.EMPTY
         _, model_err = attempt(lambda: call(*model))
+
+        def on_open() -> Any:
+            shadow = self._open_model()
+            return call(shadow, shadow, model_alist.EMPTY)
+
+        also = self.also_applies(model_err, on_open)
         _, impl_err = attempt(lambda: call(self.impl_builder, self.impl_reader, self.impl.EMPTY))
-        self.same_outcome(model_err, impl_err)
-        if isinstance(model_err, InvalidHandle):
-            message = str(impl_err)
-            named = any(form in message for form in (repr(handle), str(handle), json.dumps(handle)))
-            self.check(laws.BAD_INPUT, named, f"an error naming {handle!r}", message)
+        self.same_outcome(model_err, impl_err, also)
         self._unchanged(before, [], laws.BAD_INPUT)
 
     def _op_build(self, op: Op) -> None:
@@ -617,8 +682,8 @@ class IntervalSession(Session):
 
     structure: Structure = "intervals"
 
-    def __init__(self, impl: Implementation) -> None:
-        super().__init__(impl)
+    def __init__(self, impl: Implementation, strict: Strictness = NONE) -> None:
+        super().__init__(impl, strict)
         self.model_builder = model_intervals.IntervalMapBuilder()
         self.impl_builder = self.must(impl.IntervalMapBuilder)
         self.model_map: model_intervals.IntervalMap | None = None
@@ -628,10 +693,49 @@ class IntervalSession(Session):
     def _op_record(self, op: Op) -> None:
         index, scope = op["index"], op["scope"]
         _, model_err = attempt(lambda: self.model_builder.record(index, scope))
+        also = self.also_applies(
+            model_err, lambda: model_intervals.IntervalMapBuilder().record(index, scope)
+        )
         _, impl_err = attempt(lambda: self.impl_builder.record(index, scope))
-        self.same_outcome(model_err, impl_err)
+        self.same_outcome(model_err, impl_err, [*also, *self._other_kind([model_err, *also])])
         if model_err is None:
             self.records.append((index, scope))
+
+    def _other_kind(self, errors: list[Exception | None]) -> list[Exception]:
+        """A bad record raises ``TypeError`` or ``ValueError`` (SPEC §3.2): where the model chose
+        one, the other is allowed too (unless strict: ``record-error-kind``)."""
+        if strictness.RECORD_ERROR_KIND in self.strict:
+            return []
+        swapped = {"TypeError": ValueError, "ValueError": TypeError}
+        return [
+            swapped[kind](str(err))
+            for err in errors
+            if err is not None and (kind := error_kind(err) or "") in swapped
+        ]
+
+    def names(self, expected: Exception, message: str) -> bool:
+        """A ``ConflictingRecord`` names a conflicting index and two of its distinct scopes
+        (SPEC §3.2: which ones is the implementation's choice, unless strict:
+        ``conflict-choice``, the model's)."""
+        if not isinstance(expected, ConflictingRecord):
+            return super().names(expected, message)
+        said = _numbers(message)
+        if strictness.CONFLICT_CHOICE in self.strict:
+            named = [(expected.index, *expected.scopes)]
+        else:
+            named = self._conflicts()
+        return any(not (Counter(triple) - said) for triple in named)
+
+    def _conflicts(self) -> list[tuple[int, int, int]]:
+        """Every (index, scope, other scope) a ``ConflictingRecord`` may name here."""
+        scopes: dict[int, set[int]] = {}
+        for index, scope in self.records:
+            scopes.setdefault(index, set()).add(scope)
+        return [
+            (index, first, second)
+            for index, found in scopes.items()
+            for first, second in itertools.combinations(sorted(found), 2)
+        ]
 
     def _op_build(self, op: Op) -> None:
         model_map, model_err = attempt(self.model_builder.build)
@@ -780,11 +884,12 @@ def _insert_run(builder: Any, reader: Any, handle: Any, keys: range, value: Any)
 SESSIONS: dict[Structure, type[Session]] = {"alist": AlistSession, "intervals": IntervalSession}
 
 
-def run_program(program: Program, impl: Implementation) -> Verdict:
-    """Run a whole program; the verdict holds the first violation, if any."""
+def run_program(program: Program, impl: Implementation, strict: Strictness = NONE) -> Verdict:
+    """Run a whole program; the verdict holds the first violation, if any. ``strict`` adds the
+    project's own decisions to SPEC's laws (``arenacheck.strict``)."""
     stats = Stats(programs=1)
     try:
-        session = SESSIONS[program.structure](impl)
+        session = SESSIONS[program.structure](impl, strict)
         stats = session.stats
         for op, line in zip(program.ops, program.lines, strict=True):
             session.apply(op, line)

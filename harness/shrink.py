@@ -22,6 +22,7 @@ from arenacheck import laws
 from arenacheck.errors import ProgramError
 from arenacheck.program import DEFINING, Op, Program, is_int, validate
 from arenacheck.runner import Implementation, Verdict, run_program
+from arenacheck.strict import NONE, Strictness
 
 #: Integer fields worth moving towards 0, by structure (``count`` goes towards 1, first).
 NUMBERS = {
@@ -32,15 +33,18 @@ NUMBERS = {
 VARIABLES = ("src", "a", "b", "var")
 
 
-def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tuple[Program, Verdict]:
-    """The smallest program found within ``budget`` seconds that breaks the same law.
+def shrink(
+    program: Program, impl: Implementation, budget: float = 30.0, strict: Strictness = NONE
+) -> tuple[Program, Verdict]:
+    """The smallest program found within ``budget`` seconds that breaks the same law (under the
+    same ``strict`` decisions).
 
     A recursion failure (law 6) shrinks to the exact run length at which the stack runs out
     *in this process*; another context (a fuzz target's instrumented frames, a replay) may have a
     few frames more room, so such a program gets its long runs doubled before it is written:
     it must replay anywhere.
     """
-    verdict = run_program(program, impl)
+    verdict = run_program(program, impl, strict)
     if verdict.violation is None:
         raise ValueError("the program does not fail: nothing to shrink")
     law = verdict.violation.law
@@ -50,7 +54,7 @@ def shrink(program: Program, impl: Implementation, budget: float = 30.0) -> tupl
         attempt = Program(program.structure, candidate)
         try:
             validate(attempt)
-            result = run_program(attempt, impl)
+            result = run_program(attempt, impl, strict)
         except ProgramError:
             return None
         return result if result.violation is not None and result.violation.law == law else None

@@ -49,6 +49,7 @@ from arenacheck.runner import (
     ViolationFound,
 )
 from arenacheck.shrink import shrink
+from arenacheck.strict import NONE, Strictness
 from arenacheck.trace import traced_starts
 
 PROFILE_ENV = "ARENACHECK_PROFILE"
@@ -127,6 +128,7 @@ class ProgramMachine(RuleBasedStateMachine):
     stats: Stats | None = None  # shared by every machine of one run, for progress displays
     deadline: float | None = None  # time.monotonic() after which no example starts
     from_traces: bool = True  # whether some examples start from a traced program
+    strict: Strictness = NONE  # the project's own decisions to hold the implementation to
 
     def __init__(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -200,7 +202,7 @@ class AlistMachine(ProgramMachine):
     lists: Bundle[int] = Bundle("lists")
 
     def _session(self) -> Session:
-        return AlistSession(self.impl)
+        return AlistSession(self.impl, self.strict)
 
     @property
     def alists(self) -> AlistSession:
@@ -386,7 +388,7 @@ class IntervalsMachine(ProgramMachine):
     structure: Structure = "intervals"
 
     def _session(self) -> Session:
-        return IntervalSession(self.impl)
+        return IntervalSession(self.impl, self.strict)
 
     @property
     def maps(self) -> IntervalSession:
@@ -475,11 +477,18 @@ def machine_for(
     stats: Stats | None = None,
     deadline: float | None = None,
     from_traces: bool = True,
+    strict: Strictness = NONE,
 ) -> type[ProgramMachine]:
     """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
     base = MACHINES[structure]
     name = f"{base.__name__}[{getattr(impl, '__name__', 'impl')}]"
-    attributes = {"impl": impl, "stats": stats, "deadline": deadline, "from_traces": from_traces}
+    attributes = {
+        "impl": impl,
+        "stats": stats,
+        "deadline": deadline,
+        "from_traces": from_traces,
+        "strict": strict,
+    }
     return type(name, (base,), attributes)
 
 
@@ -532,6 +541,7 @@ def run(
     batch: int = 10,
     on_batch: Callable[[Stats, float], object] | None = None,
     backend: str = "hypothesis",
+    strict: Strictness = NONE,
 ) -> Outcome:
     """Run batches of examples until ``budget`` seconds pass or a violation is found.
 
@@ -546,7 +556,7 @@ def run(
     started = time.monotonic()
     one_test = backend != "hypothesis"
     deadline = started + budget if one_test else None
-    machine = machine_for(structure, impl, stats, deadline, from_traces=not one_test)
+    machine = machine_for(structure, impl, stats, deadline, not one_test, strict)
     base = profile_settings or profile()
     number = 0
     while True:
@@ -574,7 +584,7 @@ def run(
             found = _violation_in(error)
             if found is None or found.program is None:
                 raise
-            program, verdict = shrink(found.program, impl)
+            program, verdict = shrink(found.program, impl, strict=strict)
             assert verdict.violation is not None
             found = ViolationFound(verdict.violation, program)
             return Outcome(structure, stats, time.monotonic() - started, found)

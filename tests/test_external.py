@@ -3,6 +3,7 @@ servers that crash, hang or write garbage, and against the C example adapter."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shlex
 import shutil
@@ -175,7 +176,10 @@ def test_a_command_that_cannot_start_is_a_usage_error(capsys: pytest.CaptureFixt
 def adapter() -> Path:
     if shutil.which("make") is None or shutil.which("cc") is None:
         pytest.skip("the C example needs make and a C compiler (cc) on PATH")
-    subprocess.run(["make", "-s", "-C", str(EXAMPLE), "build/adapter", "planted"], check=True)
+    (EXAMPLE / "build").mkdir(exist_ok=True)
+    with open(EXAMPLE / "build" / ".lock", "w") as lock:  # test processes build it one at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "-s", "-C", str(EXAMPLE), "build/adapter", "planted"], check=True)
     return EXAMPLE / "build"
 
 

@@ -26,7 +26,8 @@ TARGETS = {
     "alist": ROOT / "fuzz" / "alist_fuzz.py",
     "intervals": ROOT / "fuzz" / "intervals_fuzz.py",
 }
-CANARIES = {"alist": "swapped_combine", "intervals": "gap_takes_previous_scope"}
+#: Planted bugs each target finds from random bytes within 30,000 runs (seed 1): a few thousand.
+CANARIES = {"alist": "write_through_replace", "intervals": "gap_takes_previous_scope"}
 
 
 @settings(max_examples=200)

@@ -80,7 +80,7 @@ def test_violation_names_line_law_expected_and_actual() -> None:
     )
     assert verdict.violation is not None
     assert (verdict.violation.line, verdict.violation.law) == (3, laws.ALLOCATION)
-    assert (verdict.violation.expected, verdict.violation.actual) == ("exactly 1 cells", 2)
+    assert (verdict.violation.expected, verdict.violation.actual) == ("at most 1 cells", 2)
     assert "line 3" in verdict.violation.describe()
 
 

@@ -7,7 +7,7 @@ from arenacheck import impl
 from arenacheck.impl import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
-LAWS = {"recorded lookups", "normal form", "contents", "order independence"}
+LAWS = {"recorded lookups", "normal form", "contents", "order independence", "bad input"}
 BACKEND = "crosshair"  # the engine that finds it: a computed value out of random reach
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 

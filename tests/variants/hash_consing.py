@@ -1,0 +1,44 @@
+"""Cells are hash-consed: a new cell equal to one the arena holds already (same key, same value,
+same next cell) is that cell. An insert whose result exists already allocates nothing and returns
+that list's handle, which may be any earlier list's. SPEC's allocation laws are upper bounds
+("allocating less is welcome") and handle values are the implementation's: only a no-op must
+return the input itself, and an empty result ``EMPTY``."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl.kernels import NewCells
+
+STRUCTURE = "alist"
+FREEDOM = "allocating fewer cells than a bound"
+REJECTED_BY = {"exact-allocation"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._known: dict[tuple[Any, ...], int] = {}
+
+    def insert(self, h: Any, key: Any, value: Any = None) -> Any:
+        return self._put(h, key, value, None, replace=False)  # every cell through ``_cell``
+
+    def _cell(self, key: Any, value: Any, nxt: int) -> int:
+        try:
+            signature = (type(key), key, type(value), value, nxt)
+            known = self._known.get(signature)
+        except TypeError:  # an unhashable key or value: never shared
+            return super()._cell(key, value, nxt)
+        if known is None:
+            known = self._known[signature] = super()._cell(key, value, nxt)
+        return known
+
+    def _append(self, cells: NewCells) -> Any:
+        head, keys, values, nexts = cells
+        size = len(self._next)
+        placed: list[int] = []  # where each new cell went
+        for key, value, nxt in zip(keys, values, nexts, strict=True):
+            placed.append(self._cell(key, value, placed[nxt - size] if nxt >= size else nxt))
+        cell = placed[head - size] if head >= size else head
+        return EMPTY if cell < 0 else cell

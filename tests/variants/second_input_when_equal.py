@@ -1,0 +1,22 @@
+"""A merge whose result holds exactly what its *second* input holds returns that input's handle
+(the bundled merge returns the first input where the result is made of the first input's cells).
+SPEC leaves handle values to the implementation and lets it return an input's handle for a result
+equal to it; the cells it made first are within the allocation bound."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+FREEDOM = "returning an input's handle for a result equal to it"
+REJECTED_BY: set[str] = set()
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def _merge(self, h1: Any, h2: Any, combine: Any, union: bool) -> Any:
+        result = super()._merge(h1, h2, combine, union)
+        if result not in (h1, h2) and result is not None and self.items(result) == self.items(h2):
+            return h2
+        return result
