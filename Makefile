@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := model impl harness tests bench fuzz mutation
+SOURCES := model impl arenacheck tests bench fuzz mutation
 
 .PHONY: check prove test lint format clean bench-columns bench-protocol seeds mutation
 
@@ -34,17 +34,15 @@ test: lint
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/ruff format --check $(SOURCES)
-	rm -rf build/typecheck && mkdir -p build/typecheck/arenacheck
-	ln -s $(CURDIR)/harness/*.py $(CURDIR)/harness/py.typed build/typecheck/arenacheck/
-	ln -s $(CURDIR)/model $(CURDIR)/impl build/typecheck/arenacheck/
-	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml -p arenacheck
+	$(BIN)/mypy --strict -p arenacheck
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format $(SOURCES)
 	$(BIN)/ruff check --fix $(SOURCES)
 
 clean:
-	rm -rf $(VENV) build arenacheck-failures .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build arenacheck-failures .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
 
 ## bench-protocol: checked operations per second through --impl-cmd (docs/external.md)
 bench-protocol: $(VENV)/.installed

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from arenacheck import impl as bundled
-from arenacheck.external import External
 from arenacheck.program import Program
+from arenacheck.protocol.client import External
 from arenacheck.runner import run_program
 
 REPEATS = 5

@@ -1,10 +1,10 @@
 """Does libFuzzer's value profiling (``-use_value_profile=1``) find the planted bugs sooner?
 
 Run: ``.venv/bin/python bench/value_profile.py [SEEDS]``. For each target and its canary bug
-(the ones ``tests/test_fuzz.py`` uses), runs the target with and without value profiling for the
-same seeds, alternately, and prints the executions each run needed to find the bug (libFuzzer's
-count on its last status line before the crash, a close lower bound; a run that found nothing
-within the cap shows as ``>cap``) and the medians.
+(a bug that needs a non-commutative combine, and one between records), runs the target with and
+without value profiling for the same seeds, alternately, and prints the executions each run
+needed to find the bug (libFuzzer's count on its last status line before the crash, a close
+lower bound; a run that found nothing within the cap shows as ``>cap``) and the medians.
 """
 
 from __future__ import annotations

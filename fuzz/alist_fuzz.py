@@ -12,7 +12,7 @@ flags, as ClusterFuzzLite and OSS-Fuzz run it:
 
 import sys
 
-from arenacheck.fuzztarget import main
+from arenacheck.engines.fuzz.target import main
 
 if __name__ == "__main__":
     main("alist", sys.argv)

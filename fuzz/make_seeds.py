@@ -16,10 +16,11 @@ from hypothesis import Phase, seed, settings
 from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.model
-from arenacheck import trace
-from arenacheck.fuzzing import encode
-from arenacheck.program import STRUCTURES, Program, read
-from arenacheck.stateful import machine_for, profile
+from arenacheck.engines.fuzz.decode import encode
+from arenacheck.engines.stateful import machine_for, profile
+from arenacheck.program import Program, read
+from arenacheck.vocabulary import STRUCTURES
+from arenacheck.workloads import trace
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fuzz" / "seeds"

@@ -34,14 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arenacheck.cli import write_between_markers
+from arenacheck.report import write_between_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "mutation"
 SESSION = BUILD / "session.sqlite"
 EQUIVALENT = ROOT / "mutation" / "equivalent.toml"
-#: Where each part of the source tree goes in a worker's copy (the package layout of pyproject).
-LAYOUT = {"harness": "arenacheck", "model": "arenacheck/model", "impl": "arenacheck/impl"}
+#: Where each part of the source tree is in a worker's copy: the package as installed, model/ and
+#: impl/ inside it (arenacheck/model and arenacheck/impl are symlinks to them; the copy follows).
+LAYOUT = {"arenacheck": "arenacheck", "model": "arenacheck/model", "impl": "arenacheck/impl"}
 COPIED = ("tests", "pyproject.toml")
 
 
@@ -67,12 +68,7 @@ def make_worker(index: int) -> Path:
     home = BUILD / f"worker-{index}"
     shutil.rmtree(home, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for source, copied in LAYOUT.items():
-        target = home / copied
-        target.mkdir(parents=True, exist_ok=True)
-        for item in (ROOT / source).iterdir():
-            if item.is_file() and item.suffix in (".py", ".typed"):
-                shutil.copy2(item, target / item.name)
+    shutil.copytree(ROOT / "arenacheck", home / "arenacheck", ignore=ignore)  # links followed
     for name in COPIED:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, home / name, ignore=ignore)

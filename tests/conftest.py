@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from arenacheck.cli import write_failure
+from arenacheck.engines.stateful import PROFILES, profile_name
+from arenacheck.report import write_failure
 from arenacheck.runner import ViolationFound
-from arenacheck.stateful import PROFILES, profile_name
 
 for _name, _settings in PROFILES.items():
     settings.register_profile(_name, _settings)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck import bench
 from arenacheck.cli import main
-from arenacheck.trace import standard_library
+from arenacheck.workloads import bench
+from arenacheck.workloads.trace import standard_library
 
 TOMLLIB = standard_library() / "tomllib"
 

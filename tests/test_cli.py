@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck.cli import main, write_between_markers
+from arenacheck.cli import main
+from arenacheck.report import write_between_markers
 
 GOOD = '{"program": "alist", "version": 1}\n{"op": "insert", "src": 0, "key": 1, "value": 2}\n'
 

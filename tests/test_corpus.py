@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck.loader import load
+from arenacheck.implementation import load
 from arenacheck.program import read
 from arenacheck.runner import run_program
 

@@ -17,10 +17,10 @@ import pytest
 from arenacheck import laws
 from arenacheck import model as model_impl
 from arenacheck.cli import main
-from arenacheck.external import External
 from arenacheck.program import loads
+from arenacheck.protocol.client import External
+from arenacheck.protocol.server import Server
 from arenacheck.runner import run_program
-from arenacheck.serve import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / "tests" / "gallery"
@@ -160,7 +160,7 @@ def test_unsupported_ends_the_program_without_a_violation() -> None:
     verdict = run_program(loads(UNLUCKY), external)
     assert verdict.ok and verdict.unsupported == 3
     assert verdict.stats.unsupported == 1
-    assert "insert int int" in external.unsupported  # engines stop generating it
+    assert not external.supports("insert int int")  # engines stop generating it
     external.close()
 
 

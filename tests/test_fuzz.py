@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import arenacheck.impl
 import arenacheck.model
-from arenacheck.fuzzing import run_bytes
-from arenacheck.loader import load
+from arenacheck.engines.fuzz.decode import run_bytes
+from arenacheck.implementation import import_module, load
 from arenacheck.program import loads, read
 from arenacheck.runner import run_program
 
@@ -78,7 +78,7 @@ def test_target_finds_its_planted_bug(structure: str, tmp_path: Path) -> None:
     assert list(tmp_path.glob("crash-*")), "libFuzzer wrote no crash file"
     [program] = tmp_path.glob("*.jsonl")
     verdict = run_program(read(program), load(str(bug)))
-    assert verdict.violation is not None and verdict.violation.law in load(str(bug)).LAWS
+    assert verdict.violation is not None and verdict.violation.law in import_module(str(bug)).LAWS
     assert run_program(read(program), arenacheck.impl).ok
 
 
@@ -102,7 +102,7 @@ def test_seeds_decode_to_clean_programs(structure: str) -> None:
 
 
 def test_corpus_programs_encode_to_themselves() -> None:
-    from arenacheck.fuzzing import encode
+    from arenacheck.engines.fuzz.decode import encode
 
     for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl")):
         program = read(path)

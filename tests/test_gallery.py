@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from arenacheck.cli import main
-from arenacheck.loader import load
+from arenacheck.implementation import import_module, load
 from arenacheck.program import read
 from arenacheck.runner import run_program
 
@@ -21,14 +21,14 @@ BUDGET = "90"  # an upper bound: the check stops at the first violation
 
 
 def test_the_gallery_covers_both_structures() -> None:
-    structures = [load(str(path)).STRUCTURE for path in BUGS]
+    structures = [import_module(str(path)).STRUCTURE for path in BUGS]
     assert len(BUGS) >= 10
     assert {"alist", "intervals"} <= set(structures)
 
 
 @pytest.mark.parametrize("path", BUGS, ids=[p.stem for p in BUGS])
 def test_check_flags_the_bug_and_replay_reproduces_it(path: Path, tmp_path: Path) -> None:
-    bug = load(str(path))
+    bug = import_module(str(path))
     argv = [
         "check",
         "--impl",

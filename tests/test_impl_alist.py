@@ -10,10 +10,10 @@ import pytest
 
 import arenacheck.impl
 from arenacheck import BuilderFinished, InvalidHandle
-from arenacheck.bench import retained
 from arenacheck.impl import EMPTY, ListBuilder
 from arenacheck.program import Program
 from arenacheck.runner import run_program
+from arenacheck.workloads.bench import retained
 
 
 def build(b: ListBuilder, keys: list[int], h: int | None = EMPTY) -> int | None:

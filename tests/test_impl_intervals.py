@@ -7,9 +7,9 @@ import random
 import pytest
 
 from arenacheck import BuilderFinished, ConflictingRecord
-from arenacheck.bench import retained
 from arenacheck.impl import IntervalMap, IntervalMapBuilder
 from arenacheck.model import IntervalMapBuilder as ModelBuilder
+from arenacheck.workloads.bench import retained
 
 
 def test_ranges_coalesce_across_gaps() -> None:

@@ -34,7 +34,7 @@ def test_mutants_inside_annotations_are_skipped_and_no_others() -> None:
 def test_a_worker_path_names_the_repository_file() -> None:
     assert run.source_path("arenacheck/impl/kernels.py") == "impl/kernels.py"
     assert run.source_path("arenacheck/model/alist.py") == "model/alist.py"
-    assert run.source_path("arenacheck/cli.py") == "harness/cli.py"
+    assert run.source_path("arenacheck/cli/check.py") == "arenacheck/cli/check.py"
 
 
 def mutant(outcome: str, line: str = "x = 1", operator: str = "core/NumberReplacer") -> object:

@@ -16,9 +16,10 @@ import pytest
 
 pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'arenacheck[prove]'")
 
-from arenacheck import laws, prove
+from arenacheck import laws, optional
 from arenacheck.cli import main
-from arenacheck.loader import load
+from arenacheck.engines.prove import run as prove
+from arenacheck.implementation import import_module, load
 from arenacheck.program import read
 from arenacheck.runner import run_program
 
@@ -41,9 +42,8 @@ def test_the_contracts_hold_on_the_bundled_implementation(
     out = done.stdout
     assert "canary (canary_find.py): caught" in out
     summary = out.strip().splitlines()[-1]
-    assert summary.startswith(
-        f"{len(prove.tasks([prove.load_target(t) for t in prove.DEFAULT_TARGETS]))} conditions checked"
-    )
+    conditions = prove.Plan(prove.DEFAULT_TARGETS, "arenacheck.impl").tasks()
+    assert summary.startswith(f"{len(conditions)} conditions checked")
     assert " 0 counterexamples" in summary
 
 
@@ -68,7 +68,7 @@ def test_prove_alone_catches_gallery_bugs(bug: str, only: str, law: str, tmp_pat
     [written] = tmp_path.glob("*.jsonl")
     verdict = run_program(read(written), load(path))
     assert verdict.violation is not None
-    assert verdict.violation.law in load(path).LAWS
+    assert verdict.violation.law in import_module(path).LAWS
     assert run_program(read(written), load("arenacheck.impl")).ok
 
 
@@ -93,7 +93,7 @@ def test_a_precondition_nothing_meets_is_not_a_pass(tmp_path: Path) -> None:
 def test_without_crosshair_prove_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(prove, "available", lambda: False)
+    monkeypatch.setattr(optional, "available", lambda package: package != "crosshair")
     assert main(["prove"]) == 2
     assert "pip install 'arenacheck[prove]'" in capsys.readouterr().err
 
@@ -120,9 +120,10 @@ def test_the_crosshair_backend_finds_what_random_generation_cannot(tmp_path: Pat
 
 MUTANT = """
 import sys
-from arenacheck import contracts, prove
+from arenacheck.engines.prove import contracts
+from arenacheck.engines.prove import run as prove
 from arenacheck.impl import kernels
-from arenacheck.loader import from_file
+from arenacheck.implementation import from_file
 from pathlib import Path
 
 broken = from_file(Path(sys.argv[1]))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck import selftest
 from arenacheck.cli import main
+from arenacheck.engines import selftest
 
 
 def test_selftest_prints_the_matrix_and_writes_markdown(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import arenacheck.impl
 import arenacheck.model
-from arenacheck.stateful import machine_for, profile
+from arenacheck.engines.stateful import machine_for, profile
 
 TestAlistModel = machine_for("alist", arenacheck.model).TestCase
 TestIntervalsModel = machine_for("intervals", arenacheck.model).TestCase

@@ -13,10 +13,10 @@ from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.impl
 from arenacheck.cli import main
+from arenacheck.engines.stateful import machine_for
 from arenacheck.program import read
 from arenacheck.runner import run_program
-from arenacheck.stateful import machine_for
-from arenacheck.trace import (
+from arenacheck.workloads.trace import (
     TRACED_OPS,
     flow_program,
     scope_records,

@@ -12,14 +12,18 @@ from types import ModuleType
 import pytest
 
 import arenacheck.impl
-from arenacheck import prove, stateful, strict
+from arenacheck import strict
 from arenacheck.cli import main
-from arenacheck.external import External
-from arenacheck.fuzzjobs import FuzzPlan, fuzz
-from arenacheck.loader import ImplSpec, from_file
+from arenacheck.engines import stateful
+from arenacheck.engines.base import Job
+from arenacheck.engines.fuzz.jobs import fuzz
+from arenacheck.engines.load import ImplSpec
+from arenacheck.engines.prove import run as prove
+from arenacheck.engines.selftest import command, is_process, structures_of, variants
+from arenacheck.implementation import from_file
 from arenacheck.program import Structure, read
+from arenacheck.protocol.client import External
 from arenacheck.runner import run_program
-from arenacheck.selftest import command, is_process, structures_of, variants
 
 VARIANTS = {path.stem: (path, from_file(path)) for path in variants()}
 IN_PROCESS = sorted(name for name, (_, module) in VARIANTS.items() if not is_process(module))
@@ -81,11 +85,10 @@ def test_fuzzing_passes_the_variant(name: str, structure: Structure) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         # An adapter without ``extend`` answers a long run one insert at a time, every reply
         # holding the whole list (SPEC §4): seconds per seed that has one, so it starts empty.
-        seeds = not is_process(module)
-        plan = FuzzPlan(1, Path(scratch) / "corpus", Path(scratch) / "out", spec, [], seeds=seeds)
-        outcome = fuzz(structure, BUDGET, plan, lambda progress, seconds: None)
-        assert not outcome.failed, [p.read_text() for p in outcome.programs]
-    assert sum(outcome.progress.runs.values()) > 0
+        job = Job(spec, out=Path(scratch), seeds=not is_process(module))
+        outcome = fuzz(structure, BUDGET, job)
+        assert not outcome.failed, [p.read_text() for p in outcome.written]
+    assert outcome.stats.programs > 0
 
 
 def test_the_public_contracts_hold_on_every_variant() -> None:

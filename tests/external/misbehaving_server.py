@@ -14,7 +14,7 @@ import sys
 import time
 
 from arenacheck import model
-from arenacheck.serve import Server
+from arenacheck.protocol.server import Server
 
 
 def main(mode: str) -> None:

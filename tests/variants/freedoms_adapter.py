@@ -21,7 +21,7 @@ PROCESS = True  # checked through --impl-cmd only
 
 def main() -> None:
     import arenacheck.impl
-    from arenacheck.serve import Server
+    from arenacheck.protocol.server import Server
 
     server = Server(arenacheck.impl)
     counter = itertools.count(7)

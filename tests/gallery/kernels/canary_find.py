@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from arenacheck.contracts import INDICES, packed, small  # noqa: F401 - the contract uses them
+from arenacheck.engines.prove.contracts import INDICES, packed, small  # noqa: F401 - the contract uses them
 from arenacheck.impl import kernels
 from arenacheck.model import intervals as model_intervals  # noqa: F401 - the contract uses it
 

@@ -1,0 +1,61 @@
+"""``arenacheck check``: every engine on an implementation, by the check plan."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from arenacheck.cli import common
+from arenacheck.engines.plan import check
+
+
+def add(sub: Any) -> None:
+    parser = sub.add_parser("check", help="run the engines against an implementation (main job)")
+    common.add_run_options(parser, "--budget", "the whole check")
+    parser.add_argument(
+        "--seed", type=int, default=None, metavar="N", help="make the run reproducible"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["ci", "dev", "nightly"],
+        default=None,
+        help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, "
+        "else ci under $CI, else dev)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["hypothesis", "crosshair"],
+        default="hypothesis",
+        help="how the stateful engine picks values: at random (default) or by CrossHair's "
+        "solver (needs arenacheck[prove])",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from arenacheck.engines import stateful
+
+    spec, strict = common.spec(args), common.strict(args)
+    try:
+        stateful.profile(args.profile)
+    except ValueError as err:
+        raise common.UsageError(str(err)) from None
+    if not stateful.backend_available(args.backend):
+        raise common.UsageError(
+            f"--backend {args.backend} needs hypothesis-crosshair: pip install 'arenacheck[prove]'"
+        )
+    started = time.monotonic()
+    settings = {"seed": args.seed, "profile": args.profile, "backend": args.backend}
+    outcomes, left_out = common.run_job(args, args.budget, check, **settings)
+    backend = "" if args.backend == "hypothesis" else f" --backend {args.backend}"
+    flags = spec.flags() + common.strict_flags(strict)
+    print(f"arenacheck check {flags}{backend}")
+    for outcome in outcomes:
+        common.print_outcome(outcome, flags)
+    for phase in left_out:
+        if phase.skipped is not None:
+            print(f"  (no {phase.engine} phase: {phase.skipped})")
+    status = 1 if any(o.failed for o in outcomes) else 0
+    print(f"{'violation found' if status else 'clean'} in {time.monotonic() - started:.1f} s")
+    return status

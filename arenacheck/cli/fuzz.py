@@ -1,0 +1,43 @@
+"""``arenacheck fuzz``: the Atheris targets for a time budget."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from arenacheck.cli import common
+from arenacheck.engines import engine
+
+
+def add(sub: Any) -> None:
+    parser = sub.add_parser("fuzz", help="coverage-guided fuzzing of the implementation (atheris)")
+    common.add_run_options(parser, "--time", "the whole run")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="processes per target")
+    parser.add_argument(
+        "--corpus",
+        default="fuzz/corpus",
+        metavar="DIR",
+        help="corpus directory, one subdirectory per target (kept between runs)",
+    )
+    parser.add_argument(
+        "libfuzzer", nargs="*", metavar="-- LIBFUZZER_ARGS", help="passed to every target process"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    fuzz = engine("fuzz")
+    spec, strict = common.spec(args), common.strict(args)
+    reason = fuzz.unavailable(spec)
+    if reason is not None:
+        raise common.UsageError(f"fuzzing needs atheris: {reason}")
+    if args.jobs < 1:
+        raise common.UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    settings = {"jobs": args.jobs, "corpus": Path(args.corpus), "libfuzzer": tuple(args.libfuzzer)}
+    outcomes = common.run_job(args, args.time, fuzz.run, **settings)
+    flags = spec.flags() + common.strict_flags(strict)
+    print(f"arenacheck fuzz {flags}")
+    for outcome in outcomes:
+        common.print_outcome(outcome, flags)
+    return 1 if any(o.failed for o in outcomes) else 0

@@ -1,0 +1,377 @@
+"""The fuzzing engine's half that needs no fuzzer: bytes become a program, one operation at a time,
+and programs become the bytes that decode to them.
+
+A coverage-guided fuzzer mutates byte strings; this module reads one as a stream of small
+choices. The language is one table, derived from the vocabulary: a *form* per operation, each
+field read by the *codec* of its domain (a variable among the lists that exist, a key — often one
+the list holds —, a value, a combine form, a record index near the last one or at a recorded one,
+...). The decoder reads bytes by the table; the encoder finds, by the same table, the bytes that
+read back as a given program — it searches each codec's byte values and keeps the first that
+decodes to the wanted field — so the two cannot drift apart. Every byte string is a valid
+program: a form is chosen among those valid in the current state (a lookup only after a build),
+and missing bytes read as zeros. So no input is wasted, and the program that breaks a law is
+exactly the operations applied so far.
+
+``one_input`` is what a fuzz target calls: it runs the bytes against an implementation and, on a
+violation, shrinks the program, writes it under ``$ARENACHECK_FAILURES`` (``arenacheck-failures``)
+and raises, so that libFuzzer records its crash file too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arenacheck.engines.load import ImplSpec
+from arenacheck.errors import Unsupported
+from arenacheck.implementation import Implementation
+from arenacheck.program import Program
+from arenacheck.report import DEFAULT_OUT, write_failure
+from arenacheck.runner import AlistSession, IntervalSession, Session, Verdict, ViolationFound
+from arenacheck.shrink import shrink
+from arenacheck.strict import NONE, Strictness, parse
+from arenacheck.vocabulary import (
+    BAD_HANDLE_CALLS,
+    COMBINES,
+    FAILING,
+    FNS,
+    HUGE_HANDLE,
+    OPERATIONS,
+    Op,
+    Operation,
+    Structure,
+)
+
+MAX_OPS = 64
+LONG_RUN = 2000
+FAILURES_ENV = "ARENACHECK_FAILURES"
+STRICT_ENV = "ARENACHECK_STRICT"
+INT64_MAX = 2**63 - 1
+TOP = 2**32 - 1
+
+VALUES: list[Any] = [0, 1, -1, 2, 3, 257, 300, 10**6, -(2**62), 2**62, None]
+STEPS = [1, 1, 2, -1, 3, -5]
+BAD_HANDLES: list[Any] = [-1, True, False, "3", 1.5, -HUGE_HANDLE, HUGE_HANDLE]
+#: Record indices, scopes and lookups no interval map accepts.
+BAD_U32: list[Any] = [-1, 2**32, True, False, "3", 1.5, None, -HUGE_HANDLE]
+
+
+class Choices:
+    """A byte string read as choices; past its end every choice is 0."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.position = data, 0
+
+    @property
+    def left(self) -> bool:
+        return self.position < len(self.data)
+
+    def byte(self) -> int:
+        value = self.data[self.position] if self.position < len(self.data) else 0
+        self.position += 1
+        return value
+
+
+@dataclass
+class Context:
+    """What a codec may look at: the session (the lists that exist, the records so far) and the
+    fields of the operation decoded before this one."""
+
+    session: Session
+    op: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def alists(self) -> AlistSession:
+        assert isinstance(self.session, AlistSession)
+        return self.session
+
+    @property
+    def maps(self) -> IntervalSession:
+        assert isinstance(self.session, IntervalSession)
+        return self.session
+
+    def live(self) -> list[int]:
+        """The variables an operation may name: defined by an operation that did not fail."""
+        return [i for i, var in enumerate(self.alists.vars) if var is not None]
+
+    def present(self) -> list[int]:
+        """The int keys of the list the operation works on (its ``src`` or ``var``)."""
+        of = self.op.get("src", self.op.get("var"))
+        items = self.alists.contents(of) if of is not None else None
+        return [k for k, _ in items or [] if type(k) is int]
+
+    def recorded(self) -> list[int]:
+        return [i for i, _ in self.maps.records]
+
+
+#: A codec reads one byte as a field's value, given the context.
+Codec = Callable[[int, Context], Any]
+
+
+def pick(options: list[Any]) -> Codec:
+    return lambda b, ctx: options[b % len(options)]
+
+
+def _var(b: int, ctx: Context) -> Any:
+    live = ctx.live()
+    return live[b % len(live)]
+
+
+def _key(b: int, ctx: Context) -> Any:
+    """A key: small ints, a key the list holds (when it holds any), the top of the key range,
+    or a string (a key of a foreign type: ``TypeError`` on a list of ints)."""
+    if b == 255:
+        return "k"
+    if b == 254:
+        return INT64_MAX
+    present = ctx.present()
+    if b >= 192 and present:
+        return present[b % len(present)]
+    return b - 8
+
+
+def _combine(b: int, ctx: Context) -> Any:
+    """A combine form; ``add``/``sub`` become ``left`` where a result could leave 64 bits."""
+    form = [*COMBINES, *FAILING][b % (len(COMBINES) + len(FAILING))]
+    if form in ("add", "sub") and ctx.alists.may_overflow(ctx.op["a"], ctx.op["b"]):
+        return "left"
+    return form
+
+
+def _count(b: int, ctx: Context) -> Any:
+    """1 to 16 keys, or (byte 255, for an increasing run from ``EMPTY`` only: law 6 at a bounded
+    cost) a long run."""
+    long = b == 255 and ctx.op.get("src") == 0 and ctx.op.get("step", 0) > 0
+    return LONG_RUN if long else 1 + b % 16
+
+
+def _index(b: int, ctx: Context) -> Any:
+    """Mostly a step from the last record (back a little, or on); near or at any recorded index;
+    rarely a value outside the domain."""
+    recorded = ctx.recorded()
+    if b >= 248:
+        return BAD_U32[b - 248]
+    if b < 64 or not recorded:
+        last = recorded[-1] if recorded else 0
+        return min(TOP, max(0, last + b % 16 - 3))
+    near = recorded[b % len(recorded)]
+    return near if b >= 128 else min(TOP, max(0, near + b % 7 - 3))
+
+
+def _scope(b: int, ctx: Context) -> Any:
+    """A small scope; for an index recorded already, its scope again or (byte 255) another one,
+    a conflict; rarely a value outside the domain."""
+    scopes = dict(ctx.maps.records)
+    index = ctx.op.get("index")
+    if type(index) is int and index in scopes:
+        return scopes[index] + (1 if b == 255 else 0)
+    return BAD_U32[b - 248] if b >= 248 else b % 4
+
+
+#: The codec of each domain of the vocabulary.
+CODECS: dict[str, Codec] = {
+    "var": _var,
+    "key": _key,
+    "value": pick(VALUES),
+    "start": lambda b, ctx: b - 128,
+    "step": pick(STEPS),
+    "count": _count,
+    "after": lambda b, ctx: b % 4,
+    "combine": _combine,
+    "fn": pick(list(FNS)),
+    "call": pick(list(BAD_HANDLE_CALLS)),
+    "position": lambda b, ctx: 1 + b % 2,
+    "bad handle": pick(BAD_HANDLES),
+    "index": _index,
+    "scope": _scope,
+}
+
+
+@dataclass(frozen=True)
+class Form:
+    """One operation in the byte language: its fields in reading order, each with its codec and
+    whether it may be left out (one byte first says: even, left out)."""
+
+    op: Operation
+    fields: tuple[tuple[str, Codec, bool], ...]
+    weight: int
+
+    def available(self, ctx: Context) -> bool:
+        """Whether the operation is valid now: an interval-map read needs a map."""
+        if self.op.name in ("lookup", "intervals"):
+            return ctx.maps.model_map is not None
+        return True
+
+    def allowed(self, name: str, ctx: Context) -> bool:
+        other = self.op.only_with.get(name)
+        return other is None or ctx.op.get(other[0]) == other[1]
+
+
+def form(operation: Operation, weight: int) -> Form:
+    """An operation's form: its fields in the vocabulary's order (which puts every field after
+    the ones its codec looks at: a key after its list, ``count`` after ``src`` and ``step``)."""
+    fields = tuple(
+        (name, CODECS[domain.name], name in operation.optional)
+        for name, domain in operation.fields.items()
+    )
+    return Form(operation, fields, weight)
+
+
+#: How often each operation comes, relative to the others available (the kind byte is taken modulo
+#: their sum): mostly inserts and merges, a build rarely (after it, every mutation fails), records
+#: far more than lookups.
+WEIGHTS: dict[Structure, dict[str, int]] = {
+    "alist": {
+        "insert": 72, "replace": 24, "intersect": 24, "union": 24, "insert_with": 20,
+        "extend": 20, "get": 20, "items": 16, "bad_handle": 20, "build": 1,
+    },
+    "intervals": {"record": 160, "build": 24, "lookup": 56, "intervals": 16},
+}  # fmt: skip
+#: The byte language: a form per operation of the vocabulary (default weight 16 for one new).
+FORMS: dict[Structure, list[Form]] = {
+    structure: [form(op, WEIGHTS[structure].get(name, 16)) for name, op in ops.items()]
+    for structure, ops in OPERATIONS.items()
+}
+
+
+def _choose(b: int, ctx: Context) -> Form:
+    """The form the kind byte ``b`` chooses among those available now, by weight."""
+    forms = [f for f in FORMS[ctx.session.structure] if f.available(ctx)]
+    at = b % sum(f.weight for f in forms)
+    for f in forms:
+        if at < f.weight:
+            return f
+        at -= f.weight
+    raise AssertionError("weights add up")
+
+
+def decode_op(choices: Choices, session: Session) -> dict[str, Any]:
+    """The next operation the bytes say, valid in the session's state."""
+    ctx = Context(session)
+    chosen = _choose(choices.byte(), ctx)
+    ctx.op["op"] = chosen.op.name
+    for name, codec, optional in chosen.fields:
+        if not chosen.allowed(name, ctx) or (optional and choices.byte() % 2 == 0):
+            continue
+        ctx.op[name] = codec(choices.byte(), ctx)
+    return ctx.op
+
+
+# --- Running bytes ------------------------------------------------------------------------------
+
+
+def _session(structure: Structure, impl: object, strict: Strictness = NONE) -> Session:
+    return AlistSession(impl, strict) if structure == "alist" else IntervalSession(impl, strict)
+
+
+def run_bytes(
+    structure: Structure, data: bytes, impl: object, strict: Strictness = NONE
+) -> Verdict:
+    """Decode ``data`` into a program while running it; the verdict holds that program."""
+    choices = Choices(data)
+    ops: list[Op] = []
+    session = _session(structure, impl, strict)
+    try:
+        while choices.left and len(ops) < MAX_OPS:
+            ops.append(decode_op(choices, session))
+            session.apply(ops[-1], len(ops) + 1)
+        if isinstance(session, IntervalSession) and session.model_map is None:
+            ops.append({"op": "build"})
+            session.apply(ops[-1], len(ops) + 1)
+        session.end(len(ops) + 1)
+    except ViolationFound as found:
+        return Verdict(Program(structure, ops), found.violation, session.stats)
+    except Unsupported:  # an external implementation cannot run the rest: nothing to check
+        session.stats.unsupported += 1
+    return Verdict(Program(structure, ops), None, session.stats)
+
+
+def target_impl() -> Implementation:
+    """The implementation a fuzz target checks: ``$ARENACHECK_IMPL_CMD`` or ``$ARENACHECK_IMPL``,
+    else the bundled one."""
+    return ImplSpec.from_env().load()
+
+
+def target_strict() -> Strictness:
+    """The strict decisions a fuzz target holds the implementation to: ``$ARENACHECK_STRICT``."""
+    return parse((os.environ.get(STRICT_ENV) or "").split(","))
+
+
+def one_input(
+    structure: Structure, data: bytes, impl: Implementation, strict: Strictness = NONE
+) -> None:
+    """A fuzz target's body: raise ``ViolationFound`` (after writing its shrunk program)."""
+    verdict = run_bytes(structure, data, impl, strict)
+    if verdict.violation is None:
+        return
+    program, verdict = shrink(verdict.program, impl, budget=20.0, strict=strict)
+    assert verdict.violation is not None
+    out = Path(os.environ.get(FAILURES_ENV) or DEFAULT_OUT)
+    path = write_failure(program, verdict.violation.law, out)
+    print(f"\narenacheck: violation; program written to {path}", flush=True)
+    raise ViolationFound(verdict.violation, program)
+
+
+# --- Seeds: programs encoded as the bytes that decode to them -----------------------------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def encode_op(op: Op, session: Session) -> list[int] | None:
+    """Bytes that decode to ``op`` in the session's state, by the same table; None if the byte
+    language cannot say it (a key or value it has no byte for, say)."""
+    ctx = Context(session)
+    for kind in range(256):
+        chosen = _choose(kind, ctx)
+        if chosen.op.name == op["op"]:
+            break
+    else:
+        return None
+    out = [kind]
+    ctx.op["op"] = chosen.op.name
+    for name, codec, optional in chosen.fields:
+        if not chosen.allowed(name, ctx):
+            continue
+        if optional:
+            out.append(1 if name in op else 0)
+            if name not in op:
+                continue
+        if name not in op:
+            return None
+        found = next((b for b in range(256) if _same(codec(b, ctx), op[name])), None)
+        if found is None:
+            return None
+        out.append(found)
+        ctx.op[name] = op[name]
+    return out if set(ctx.op) == set(op) else None
+
+
+def encode(program: Program) -> bytes:
+    """Bytes that decode (with ``run_bytes``) to ``program``, less the operations the byte
+    language cannot express; those are dropped (and the ones after them renumbered by the
+    decoder's own choice of variables). Used to seed the fuzzers with real programs: the
+    regression corpus, the stateful engine's examples and traced code."""
+    import arenacheck.model as model
+
+    out = bytearray()
+    session = _session(program.structure, model)
+    ops: list[Op] = []
+    for op in program.ops:
+        chunk = encode_op(op, session)
+        if chunk is None:
+            continue
+        decoded = decode_op(Choices(bytes(chunk)), session)
+        if decoded != op:
+            continue  # the byte language reads these bytes differently here: leave it out
+        try:
+            session.apply(decoded, len(ops) + 2)
+        except ViolationFound:
+            break
+        ops.append(decoded)
+        out += bytes(chunk)
+    return bytes(out)

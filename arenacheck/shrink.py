@@ -1,0 +1,142 @@
+"""Shrinking a failing program, as data: delete operations, then make numbers small.
+
+Every engine ends with a program that breaks a law; this turns it into a minimal one that breaks
+the *same* law, using nothing but the runner. Working on programs rather than on an engine's own
+choice sequence makes it fast (a candidate costs one run of a short program, not a pass through a
+generator) and shared by every engine. It is greedy delta debugging:
+
+1. cut everything after the failing line, and shorten long runs of keys;
+2. delete chunks of operations, halving the chunk size down to single operations; deleting an
+   operation that defines a variable redirects later uses of it to the list it was made from;
+3. move integers towards 0: one number everywhere it occurs (keys that must stay equal), then
+   each field on its own; repeat while anything shrinks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from arenacheck import laws
+from arenacheck.errors import ProgramError
+from arenacheck.program import Program, validate
+from arenacheck.runner import Verdict, run_program
+from arenacheck.strict import NONE, Strictness
+from arenacheck.vocabulary import DEFINING, OPERATIONS, VARIABLES, Op, Structure, is_int
+
+#: The domains whose integers are worth moving towards 0 (``count`` goes towards 1, first).
+SHRINKABLE = frozenset({"key", "value", "start", "after", "index", "scope"})
+#: The integer fields worth moving towards 0, by structure: the vocabulary's fields of those
+#: domains.
+NUMBERS = {
+    structure: tuple(
+        sorted({f for op in ops.values() for f, d in op.fields.items() if d.name in SHRINKABLE})
+    )
+    for structure, ops in OPERATIONS.items()
+}
+
+
+def shrink(
+    program: Program, impl: object, budget: float = 30.0, strict: Strictness = NONE
+) -> tuple[Program, Verdict]:
+    """The smallest program found within ``budget`` seconds that breaks the same law (under the
+    same ``strict`` decisions).
+
+    A recursion failure (law 6) shrinks to the exact run length at which the stack runs out
+    *in this process*; another context (a fuzz target's instrumented frames, a replay) may have a
+    few frames more room, so such a program gets its long runs doubled before it is written:
+    it must replay anywhere.
+    """
+    verdict = run_program(program, impl, strict)
+    if verdict.violation is None:
+        raise ValueError("the program does not fail: nothing to shrink")
+    law = verdict.violation.law
+    deadline = time.monotonic() + budget
+
+    def failing(candidate: list[Op]) -> Verdict | None:
+        attempt = Program(program.structure, candidate)
+        try:
+            validate(attempt)
+            result = run_program(attempt, impl, strict)
+        except ProgramError:
+            return None
+        return result if result.violation is not None and result.violation.law == law else None
+
+    ops = list(program.ops)
+    line = verdict.violation.line
+    if line - 1 < len(ops):  # the violation is at an operation, not at the end checks
+        cut = ops[: line - 1]
+        if (found := failing(cut)) is not None:
+            ops, verdict = cut, found
+    changed = True
+    while changed and time.monotonic() < deadline:
+        changed = False
+        for candidate in _candidates(program.structure, ops):
+            if time.monotonic() >= deadline:
+                break
+            if (found := failing(candidate)) is not None:
+                ops, verdict, changed = candidate, found, True
+                break
+    if law == laws.NO_RECURSION:  # shrunk to the edge of the stack: move back from it
+        roomy = [{**op, "count": op["count"] * 2} if op.get("count", 0) >= 8 else op for op in ops]
+        if (found := failing(roomy)) is not None:
+            ops, verdict = roomy, found
+    return Program(program.structure, ops), verdict
+
+
+def _candidates(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """Smaller programs: shorter runs first (they make every later candidate cheaper: a run of
+    2,000 decreasing keys costs two million cells), then the biggest cuts, then small numbers."""
+    for index, op in enumerate(ops):
+        for count in _smaller(op.get("count"), floor=1):
+            yield [*ops[:index], {**op, "count": count}, *ops[index + 1 :]]
+    size = len(ops) // 2
+    while size >= 1:
+        for start in range(0, len(ops), size):
+            yield _without(structure, ops, set(range(start, min(start + size, len(ops)))))
+        size //= 2
+    names = NUMBERS[structure]
+    fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n))}
+    for name, number in sorted(fields, key=lambda f: -abs(f[1])):  # in every operation at once
+        for smaller in _smaller(number, floor=0):
+            yield [{**op, name: smaller} if op.get(name) == number else op for op in ops]
+    for index, op in enumerate(ops):
+        for name in names:
+            for smaller in _smaller(op.get(name), floor=0):
+                yield [*ops[:index], {**op, name: smaller}, *ops[index + 1 :]]
+
+
+def _smaller(value: Any, floor: int) -> list[int]:
+    """A few candidates between ``floor`` and ``value``, closest to ``floor`` first."""
+    if not is_int(value) or value == floor:
+        return []
+    if value < 0:
+        return [floor, -(abs(value) // 2), value + 1] if value < -1 else [floor]
+    return sorted({floor, floor + (value - floor) // 2, value - 1} - {value})
+
+
+def _without(structure: Structure, ops: list[Op], removed: set[int]) -> list[Op]:
+    """``ops`` less the ``removed`` indices, alist variables renumbered: a deleted definition's
+    variable stands for the list it was made from."""
+    if structure != "alist":
+        return [op for i, op in enumerate(ops) if i not in removed]
+    renumber: dict[int, int] = {0: 0}
+    kept: list[Op] = []
+    defined = 1
+    for i, op in enumerate(ops):
+        rewritten = _rename(op, renumber.__getitem__)
+        if op["op"] in DEFINING:
+            old = len(renumber)
+            if i in removed:
+                renumber[old] = rewritten.get("src", rewritten.get("a", 0))
+            else:
+                renumber[old] = defined
+                defined += 1
+        if i not in removed:
+            kept.append(rewritten)
+    return kept
+
+
+def _rename(op: Op, rename: Callable[[int], int]) -> dict[str, Any]:
+    return {key: rename(value) if key in VARIABLES else value for key, value in op.items()}
