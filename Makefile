@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl arenacheck tests bench fuzz mutation
 
-.PHONY: check prove test lint format clean bench-columns bench-protocol seeds mutation
+.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol seeds mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,14 @@ check: $(VENV)/.installed
 prove: $(VENV)/.installed
 	$(BIN)/arenacheck prove $(ARGS)
 
-## test: lint, type-check, then the whole test suite, one test process per core
+## test: lint, type-check, then the whole test suite (every tier), one test process per core
 PYTEST_ARGS ?= -n auto --dist worksteal
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: lint, type-check, then the unit tier only: the inner loop (tests/README.md)
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not engine" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(SOURCES)
@@ -52,7 +56,7 @@ bench-protocol: $(VENV)/.installed
 bench-columns: $(VENV)/.installed
 	$(BIN)/python bench/columns.py
 
-## seeds: regenerate fuzz/seeds/ from the regression corpus and stateful examples
+## seeds: regenerate arenacheck/seeds/ from the regression corpus, stateful examples and traces
 seeds: $(VENV)/.installed-test
 	$(BIN)/python fuzz/make_seeds.py
 

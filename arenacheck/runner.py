@@ -350,10 +350,11 @@ class AlistSession(Session):
         return sum(biggest) >= 2**62
 
     def fail(self, law: str, expected: Any, actual: Any, detail: str = "") -> NoReturn:
-        """A wrong result may come from a list that changed under it: before reporting contents,
-        look for a list that no longer reads as when it was defined, and report that instead
-        (law 3). Only on failure: the happy path pays nothing."""
-        if law == laws.CONTENTS:
+        """A wrong result, or a callback called with a wrong value, may come from a list that
+        changed under it: before reporting contents or callbacks, look for a list that no longer
+        reads as when it was defined, and report that instead (law 3, the cause). Only on
+        failure: the happy path pays nothing."""
+        if law in (laws.CONTENTS, laws.CALLBACKS):
             for var in self.vars:
                 if var is None or var.line == self._line:
                     continue
@@ -366,8 +367,8 @@ class AlistSession(Session):
     def _items_now(self, var: Var) -> list[tuple[Any, ...]]:
         return [tuple(p) for p in self.impl_reader.items(var.impl)]
 
-    def _cells(self) -> int:
-        return int(self.must(lambda: self.impl_reader.cell_count))
+    def _cells(self, law: str = laws.UNEXPECTED_ERROR) -> int:
+        return int(self.must(lambda: self.impl_reader.cell_count, law))
 
     def _open_model(self) -> model_alist.ListBuilder:
         """A model builder holding this one's lists, not finished: to ask what a call refused for
@@ -396,9 +397,11 @@ class AlistSession(Session):
 
     def _unchanged(self, cells_before: int, inputs: Sequence[Var], law: str) -> None:
         """After a failed operation nothing changed (no cells, no input's contents) and the
-        builder still answers (law 7: no leftover state refuses the next call)."""
-        self.check(law, self._cells() == cells_before, cells_before, self._cells(), "cell_count")
+        builder still answers (law 7: no leftover state refuses the next call; through the
+        protocol the cell count is itself such a read)."""
         self.must(lambda: self.impl_reader.length(self.impl.EMPTY), laws.EXCEPTION_SAFETY)
+        cells = self._cells(laws.EXCEPTION_SAFETY)
+        self.check(law, cells == cells_before, cells_before, cells, "cell_count")
         for var in inputs:
             self._read(var, law=law)
 

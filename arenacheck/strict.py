@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 #: Every choice SPEC leaves to an implementation; the runner accepts each (a legal variant in
-#: ``tests/variants`` uses it, and every engine must pass that variant).
+#: ``arenacheck/gallery/variants`` uses it, and every engine must pass that variant).
 FREEDOMS = (
     "handle values",
     "returning an input's handle for a result equal to it",

@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from arenacheck import resources
+
 ROOT = Path(__file__).resolve().parent.parent
 CANARIES = {"alist": "swapped_combine", "intervals": "gap_takes_previous_scope"}
 CAP = 40_000
@@ -26,7 +28,7 @@ def executions(structure: str, seed: int, value_profile: bool) -> int:
     with tempfile.TemporaryDirectory() as out:
         env = {
             **os.environ,
-            "ARENACHECK_IMPL": str(ROOT / "tests" / "gallery" / f"{CANARIES[structure]}.py"),
+            "ARENACHECK_IMPL": str(resources.gallery() / "bugs" / f"{CANARIES[structure]}.py"),
             "ARENACHECK_FAILURES": out,
         }
         flags = [f"-seed={seed}", f"-runs={CAP}", f"-artifact_prefix={out}/"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the seed corpora in fuzz/seeds/: real programs encoded as the bytes that decode to
-them — the regression corpus (tests/corpus/), examples from the stateful engine, and the start of
-each program ``arenacheck trace`` makes of the standard library's ``tomllib`` (real code).
+"""Regenerate the seed corpora in arenacheck/seeds/: real programs encoded as the bytes that
+decode to them — the regression corpus (arenacheck/corpus/), examples from the stateful engine,
+and the start of each program ``arenacheck trace`` makes of the standard library's ``tomllib``
+(real code).
 
     .venv/bin/python fuzz/make_seeds.py        (make seeds)
 """
@@ -16,6 +17,7 @@ from hypothesis import Phase, seed, settings
 from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.model
+from arenacheck import resources
 from arenacheck.engines.fuzz.decode import encode
 from arenacheck.engines.stateful import machine_for, profile
 from arenacheck.program import Program, read
@@ -23,7 +25,7 @@ from arenacheck.vocabulary import STRUCTURES
 from arenacheck.workloads import trace
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "fuzz" / "seeds"
+SEEDS = resources.root() / "seeds"
 EXAMPLES = 40  # stateful examples per structure
 
 
@@ -52,7 +54,7 @@ def traced(structure: str) -> list[Program]:
 def main() -> None:
     shutil.rmtree(SEEDS, ignore_errors=True)
     for structure in STRUCTURES:
-        corpus = [read(p) for p in sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))]
+        corpus = [read(p) for p in resources.corpus()]
         programs = [p for p in corpus if p.structure == structure]
         programs += stateful_examples(structure)
         programs += traced(structure)

@@ -63,7 +63,17 @@ class _Cells:
 
     @property
     def cell_count(self) -> int:
-        """Cells allocated so far in this arena."""
+        """Cells allocated so far in this arena.
+
+        The cost measure of SPEC's allocation law: an operation costs the change it makes here.
+
+        Complexity: O(1).
+
+        >>> b = ListBuilder()
+        >>> h = b.insert(b.insert(EMPTY, 1), 2)
+        >>> b.cell_count, b.build().cell_count
+        (2, 2)
+        """
         return len(self._next)
 
     _busy = False  # a builder's flag, True while a user callback runs; a storage has none
@@ -84,19 +94,61 @@ class _Cells:
         return None if values is None else values[cell]
 
     def items_reverse(self, h: Handle) -> list[tuple[Any, Any]]:
-        """Entries in descending key order: the chain's own order."""
+        """Entries in descending key order: the chain's own order.
+
+        Cells run from the largest key down, so this walk needs no reversal.
+
+        Complexity: O(n) time for n entries in ``h``.
+
+        >>> b = ListBuilder()
+        >>> b.items_reverse(b.insert(b.insert(EMPTY, 1, "a"), 2, "b"))
+        [(2, 'b'), (1, 'a')]
+        """
         return walk(self._keys, self._values, self._next, self._head(h))
 
     def items(self, h: Handle) -> list[tuple[Any, Any]]:
-        """Entries in ascending key order."""
+        """Entries in ascending key order.
+
+        The chain's walk, reversed in place; a bad handle raises here, at the call.
+
+        Complexity: O(n) time for n entries in ``h``.
+
+        >>> b = ListBuilder()
+        >>> b.items(b.insert(b.insert(EMPTY, 2, "b"), 1, "a"))
+        [(1, 'a'), (2, 'b')]
+        >>> b.items(EMPTY)
+        []
+        >>> b.items(-1)
+        Traceback (most recent call last):
+          ...
+        arenacheck.errors.InvalidHandle: invalid list handle -1
+        """
         out = self.items_reverse(h)
         out.reverse()
         return out
 
     def keys(self, h: Handle) -> list[Any]:
+        """The keys of ``h``, ascending.
+
+        Complexity: O(n) time for n entries in ``h``.
+
+        >>> b = ListBuilder()
+        >>> b.keys(b.insert(b.insert(EMPTY, "y"), "x"))
+        ['x', 'y']
+        """
         return [k for k, _ in self.items(h)]
 
     def length(self, h: Handle) -> int:
+        """The number of entries in ``h``.
+
+        A cell holds a key, a value and a next, no length, so this counts the chain.
+
+        Complexity: O(n) time for n entries in ``h``.
+
+        >>> b = ListBuilder()
+        >>> b.length(b.insert(b.insert(EMPTY, 1), 2)), b.length(EMPTY)
+        (2, 0)
+        """
         cell = self._head(h)
         nxt = self._next
         n = 0
@@ -106,7 +158,18 @@ class _Cells:
         return n
 
     def get(self, h: Handle, key: Any, default: Any = None) -> Any:
-        """The value of ``key`` in ``h``; linear, walking down from the largest key."""
+        """The value of ``key`` in ``h``, or ``default``.
+
+        Linear, walking down from the largest key: it stops at the first key not above ``key``.
+        A key of a foreign type raises the comparison's ``TypeError``.
+
+        Complexity: O(1 + #{k in h : k > key}) time; O(n) at worst.
+
+        >>> b = ListBuilder()
+        >>> h = b.insert(b.insert(EMPTY, 1, "a"), 3, "c")
+        >>> b.get(h, 3), b.get(h, 2), b.get(h, 2, "-")
+        ('c', None, '-')
+        """
         cell = self._head(h)
         keys, nxt = self._keys, self._next
         while cell >= 0:
@@ -119,6 +182,17 @@ class _Cells:
         return default
 
     def contains(self, h: Handle, key: Any) -> bool:
+        """Whether ``key`` is in ``h``.
+
+        A sentinel default, so a key stored with the value ``None`` counts.
+
+        Complexity: O(1 + #{k in h : k > key}) time, as ``get``.
+
+        >>> b = ListBuilder()
+        >>> h = b.insert(EMPTY, 1, None)
+        >>> b.contains(h, 1), b.contains(h, 2)
+        (True, False)
+        """
         missing = object()
         return self.get(h, key, missing) is not missing
 
@@ -166,12 +240,42 @@ class ListBuilder(_Cells):
     # Insertion: copy every cell above the key, then one new cell for it.
 
     def entry(self, h: Handle, key: Any) -> Entry:
+        """The place of ``key`` in ``h``, to insert or replace through (``Entry``).
+
+        The handle is checked here, so a bad one raises at this call; ``key`` is compared only
+        by the entry's method.
+
+        Complexity: O(1); no cells until the entry's method runs.
+
+        >>> b = ListBuilder()
+        >>> h = b.entry(EMPTY, 1).or_insert("a")
+        >>> b.items(b.entry(h, 1).replace("b"))
+        [(1, 'b')]
+        """
         self._mutating()
         self._head(h)
         return Entry(self, h, key)
 
     def insert(self, h: Handle, key: Any, value: Any = None) -> Handle:
-        """``entry(h, key).or_insert(value)`` without the entry object: the hot path."""
+        """Add ``key -> value`` unless ``key`` is present; with no value, a set insert.
+
+        ``entry(h, key).or_insert(value)`` without the entry object: the hot path. A present key
+        returns ``h`` itself; every cell above ``key`` is copied, because cells are immutable.
+
+        Complexity: O(1 + #{k in h : k > key}) time and cells; O(1) for a key above every key;
+        no cells for a key already present.
+
+        >>> b = ListBuilder()
+        >>> h = b.insert(b.insert(EMPTY, 1, "a"), 3, "c")
+        >>> before = b.cell_count
+        >>> h2 = b.insert(h, 2, "b")
+        >>> b.cell_count - before  # the cell for 2, and a copy of the cell for 3 above it
+        2
+        >>> b.items(h2)
+        [(1, 'a'), (2, 'b'), (3, 'c')]
+        >>> b.insert(h2, 2, "other") == h2
+        True
+        """
         # Most inserts of a flow put an int key above every key of the list (predicate ids grow
         # in visiting order): one cell on the old head, decided here without the kernel call,
         # exactly as ``put`` would decide it, and appended in place when it holds no value.
@@ -228,15 +332,76 @@ class ListBuilder(_Cells):
     # Merges: zip both chains from the top into scratch lists, then build cells bottom-up.
 
     def intersect_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
+        """The keys in both lists, each with the value ``combine(v1, v2)``.
+
+        Both chains are zipped once from the top; ``combine`` runs once per common key, before
+        any cell is made, so one that raises leaves no trace. An input cell that already holds
+        a result entry on the same rest is reused, not copied.
+
+        Complexity: O(len(h1) + len(h2)) time, O(1) when either is ``EMPTY``; at most
+        len(result) cells.
+
+        >>> b = ListBuilder()
+        >>> h1 = b.insert(b.insert(EMPTY, 1, 10), 2, 20)
+        >>> h2 = b.insert(b.insert(EMPTY, 2, 5), 3, 7)
+        >>> b.items(b.intersect_with(h1, h2, lambda v1, v2: v1 + v2))
+        [(2, 25)]
+        >>> b.intersect_with(h1, EMPTY, max) is EMPTY
+        True
+        """
         return self._merge(h1, h2, combine, union=False)
 
     def union_with(self, h1: Handle, h2: Handle, combine: Callable[[Any, Any], Any]) -> Handle:
+        """The keys in either list; ``combine(v1, v2)`` for a key in both, other values kept.
+
+        Both chains are zipped from the top until one runs out: the rest of the other holds the
+        keys below both minimums and is shared, not copied.
+
+        Complexity: O(len(h1) + len(h2)) time, O(1) when either is ``EMPTY``; at most
+        len(result) - #{k in result : k < max(min h1, min h2)} cells, none when either is
+        ``EMPTY``.
+
+        >>> b = ListBuilder()
+        >>> h1 = b.insert(b.insert(EMPTY, 1, 10), 2, 20)
+        >>> h2 = b.insert(b.insert(EMPTY, 2, 5), 3, 7)
+        >>> b.items(b.union_with(h1, h2, lambda v1, v2: v1 + v2))
+        [(1, 10), (2, 25), (3, 7)]
+        >>> b.union_with(h1, EMPTY, max) == h1
+        True
+        """
         return self._merge(h1, h2, combine, union=True)
 
     def intersect(self, h1: Handle, h2: Handle) -> Handle:
+        """The keys in both lists, with the first list's values: the set form.
+
+        With no ``combine`` no value can change, so the zip stops where both chains reach the
+        same cell and keeps that tail whole: lists grown from a common ancestor share it.
+
+        Complexity: O(len(h1) + len(h2)) time, stopping where both chains reach a shared cell
+        (O(1) for a list with itself or ``EMPTY``); at most len(result) cells.
+
+        >>> b = ListBuilder()
+        >>> base = b.insert(b.insert(EMPTY, 1, "a"), 2, "b")
+        >>> b.items(b.intersect(b.insert(base, 3, "c"), b.insert(base, 4, "d")))
+        [(1, 'a'), (2, 'b')]
+        """
         return self._merge(h1, h2, None, union=False)
 
     def union(self, h1: Handle, h2: Handle) -> Handle:
+        """The keys in either list, with the first list's value for a key in both: the set form.
+
+        As ``intersect``, the zip stops where both chains reach the same cell and shares that
+        tail; below one input's minimum, the rest of the other is shared too.
+
+        Complexity: O(len(h1) + len(h2)) time, stopping where both chains reach a shared cell
+        (O(1) for a list with itself or ``EMPTY``); at most
+        len(result) - #{k in result : k < max(min h1, min h2)} cells.
+
+        >>> b = ListBuilder()
+        >>> h1 = b.insert(b.insert(EMPTY, 1, "a"), 2, "b")
+        >>> b.items(b.union(h1, b.insert(EMPTY, 2, "z")))
+        [(1, 'a'), (2, 'b')]
+        """
         return self._merge(h1, h2, None, union=True)
 
     def _merge(
@@ -263,7 +428,23 @@ class ListBuilder(_Cells):
         return same(stored, value)
 
     def build(self) -> ListStorage:
-        """Finish the builder and hand its cells to a read-only storage."""
+        """Finish the builder and hand its cells to a read-only storage.
+
+        The columns are handed over, not copied: every handle reads the same in the storage.
+        The builder keeps its reads and refuses every mutating call.
+
+        Complexity: O(1).
+
+        >>> b = ListBuilder()
+        >>> h = b.insert(EMPTY, 1, "a")
+        >>> s = b.build()
+        >>> s.items(h), b.items(h)
+        ([(1, 'a')], [(1, 'a')])
+        >>> b.insert(h, 2)
+        Traceback (most recent call last):
+          ...
+        arenacheck.errors.BuilderFinished: ListBuilder is finished: build() already ran
+        """
         self._mutating()
         self._finished = True
         return ListStorage(self._keys, self._values, self._next)
@@ -278,10 +459,51 @@ class Entry:
         self._builder, self._h, self._key = builder, h, key
 
     def or_insert(self, value: Any) -> Handle:
+        """The list with ``key -> value`` added, or the input handle itself if ``key`` is present.
+
+        Complexity: O(1 + #{k in h : k > key}) time and cells; O(1) for a key above every key;
+        no cells for a key already present.
+
+        >>> b = ListBuilder()
+        >>> h = b.entry(EMPTY, 1).or_insert("a")
+        >>> b.entry(h, 1).or_insert("b") == h
+        True
+        >>> b.items(h)
+        [(1, 'a')]
+        """
         return self._builder._put(self._h, self._key, value, None, replace=False)
 
     def or_insert_with(self, fn: Callable[[], Any]) -> Handle:
+        """As ``or_insert``, with the value ``fn()``; ``fn`` runs only when the key is inserted.
+
+        For a value that is costly to make. ``fn`` runs before any cell is made, so one that
+        raises changes nothing; it must not call back into the builder.
+
+        Complexity: O(1 + #{k in h : k > key}) time and cells, and one call of ``fn``; no cells
+        and no call for a key already present.
+
+        >>> b = ListBuilder()
+        >>> h = b.entry(EMPTY, 1).or_insert_with(list)
+        >>> b.entry(h, 1).or_insert_with(lambda: 1 / 0) == h
+        True
+        >>> b.items(h)
+        [(1, [])]
+        """
         return self._builder._put(self._h, self._key, None, fn, replace=False)
 
     def replace(self, value: Any) -> Handle:
+        """The list with ``key`` mapped to ``value``; the input handle itself if it already is.
+
+        Values are compared with ``==``: replacing a value with an equal one changes nothing.
+
+        Complexity: O(1 + #{k in h : k > key}) time and cells; no cells when the stored value
+        equals ``value``.
+
+        >>> b = ListBuilder()
+        >>> h = b.entry(EMPTY, 1).or_insert("a")
+        >>> b.items(b.entry(h, 1).replace("b"))
+        [(1, 'b')]
+        >>> b.entry(h, 1).replace("a") == h
+        True
+        """
         return self._builder._put(self._h, self._key, value, None, replace=True)

@@ -14,6 +14,8 @@ from arenacheck.cli import main
 from arenacheck.workloads import bench
 from arenacheck.workloads.trace import standard_library
 
+pytestmark = pytest.mark.engine
+
 TOMLLIB = standard_library() / "tomllib"
 
 

@@ -53,6 +53,7 @@ def test_malformed_program_names_file_and_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_check_seed_makes_runs_repeat(tmp_path: Path) -> None:
     runs = [
         run_cli(

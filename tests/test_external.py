@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from arenacheck import laws
+from arenacheck import laws, resources
 from arenacheck import model as model_impl
 from arenacheck.cli import main
 from arenacheck.program import loads
@@ -23,8 +23,8 @@ from arenacheck.protocol.server import Server
 from arenacheck.runner import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
-GALLERY = ROOT / "tests" / "gallery"
-CORPUS = ROOT / "tests" / "corpus"
+GALLERY = resources.gallery() / "bugs"
+CORPUS = resources.root() / "corpus"
 EXAMPLE = ROOT / "examples" / "c"
 MISBEHAVING = ROOT / "tests" / "external" / "misbehaving_server.py"
 
@@ -83,16 +83,19 @@ def test_serve_command_speaks_the_protocol() -> None:
 # --- The client end: every law, through a process -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_served_implementation_replays_the_corpus_clean() -> None:
     assert main(["replay", str(CORPUS), "--impl-cmd", serve("arenacheck.impl"), "-q"]) == 0
 
 
+@pytest.mark.slow
 def test_check_impl_cmd_is_clean_on_the_served_implementation(tmp_path: Path) -> None:
     args = ["check", "--impl-cmd", serve("arenacheck.impl"), "--budget", "8", "--seed", "1"]
     assert main([*args, "--out", str(tmp_path)]) == 0
     assert not list(tmp_path.glob("*.jsonl"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("bug", "structure"),
     [("gap_takes_previous_scope", "intervals"), ("write_through_replace", "alist")],
@@ -108,6 +111,7 @@ def test_check_impl_cmd_catches_a_served_gallery_bug(
     assert main(["replay", str(written), "--impl-cmd", command]) == 1
 
 
+@pytest.mark.slow
 def test_fuzz_accepts_impl_cmd(tmp_path: Path) -> None:
     pytest.importorskip("atheris")
     args = ["fuzz", "--impl-cmd", serve("arenacheck.impl"), "--structure", "intervals"]
@@ -183,11 +187,13 @@ def adapter() -> Path:
     return EXAMPLE / "build"
 
 
+@pytest.mark.slow
 def test_c_adapter_passes_check(adapter: Path, tmp_path: Path) -> None:
     args = ["check", "--impl-cmd", str(adapter / "adapter"), "--budget", "10", "--seed", "2"]
     assert main([*args, "--out", str(tmp_path)]) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("structure", "law"), [("alist", laws.IDENTITY), ("intervals", laws.RECORDED_LOOKUP)]
 )

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from arenacheck import resources
 from arenacheck.cli import main
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
 from arenacheck.runner import run_program
 
-GALLERY = Path(__file__).parent / "gallery"
-BUGS = sorted(p for p in GALLERY.glob("*.py") if p.name != "__init__.py")
+pytestmark = pytest.mark.slow
+
+BUGS = resources.bugs()
 BUDGET = "90"  # an upper bound: the check stops at the first violation
 
 

@@ -16,14 +16,15 @@ import pytest
 
 pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'arenacheck[prove]'")
 
-from arenacheck import laws, optional
+from arenacheck import laws, optional, resources
 from arenacheck.cli import main
 from arenacheck.engines.prove import run as prove
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
 from arenacheck.runner import run_program
 
-GALLERY = Path(__file__).parent / "gallery"
+GALLERY = resources.gallery() / "bugs"
+pytestmark = pytest.mark.slow
 
 
 def prove_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -140,8 +141,21 @@ print(result.verdict)
 
 @pytest.mark.parametrize("mutant", ["swapped_merge", "replace_copies"])
 def test_the_kernel_contracts_refute_broken_kernels(mutant: str) -> None:
-    path = GALLERY / "kernels" / f"{mutant}.py"
+    path = resources.kernel(mutant)
     done = subprocess.run(
         [sys.executable, "-c", MUTANT, str(path)], capture_output=True, text=True, check=False
     )
     assert done.stdout.strip() == prove.COUNTEREXAMPLE, done.stdout + done.stderr
+
+
+def test_crosshairs_own_command_line_refutes_the_canary_and_checks_a_contract() -> None:
+    """``crosshair check`` works on the project's modules as they are (docs/proving.md)."""
+    crosshair = [sys.executable, "-m", "crosshair", "check", "--per_condition_timeout", "10"]
+    canary = subprocess.run(
+        [*crosshair, str(resources.kernel("canary_find"))], capture_output=True, text=True
+    )
+    assert canary.returncode == 1 and "false when calling canary_find_law(" in canary.stdout
+    contract = subprocess.run(
+        [*crosshair, "arenacheck.engines.prove.contracts.find_law"], capture_output=True, text=True
+    )
+    assert contract.returncode == 0, contract.stdout + contract.stderr

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from arenacheck import resources
 from arenacheck.cli import main
 from arenacheck.engines import selftest
+
+pytestmark = pytest.mark.slow
 
 
 def test_selftest_prints_the_matrix_and_writes_markdown(
@@ -51,7 +54,9 @@ def test_a_legal_variant_an_engine_flags_fails_the_run(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A "variant" that is a gallery bug is flagged: a false alarm, exit status 1."""
-    monkeypatch.setattr(selftest, "variants", lambda: [selftest.GALLERY / "copy_whole_list.py"])
+    monkeypatch.setattr(
+        selftest, "variants", lambda: [resources.gallery() / "bugs" / "copy_whole_list.py"]
+    )
     args = ["selftest", "--bug", "copy_whole_list", "--engines", "stateful", "--budget", "4"]
     assert main(args) == 1
     out = capsys.readouterr().out

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 import arenacheck.impl
 import arenacheck.model
 from arenacheck.engines.stateful import machine_for, profile
+
+pytestmark = pytest.mark.engine
 
 TestAlistModel = machine_for("alist", arenacheck.model).TestCase
 TestIntervalsModel = machine_for("intervals", arenacheck.model).TestCase

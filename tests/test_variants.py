@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 import arenacheck.impl
-from arenacheck import strict
+from arenacheck import resources, strict
 from arenacheck.cli import main
 from arenacheck.engines import stateful
 from arenacheck.engines.base import Job
@@ -33,8 +33,8 @@ CASES = [
     for structure in structures_of(module)
 ]
 IN_PROCESS_CASES = [(name, s) for name, s in CASES if name in IN_PROCESS]
-STRICT = Path(__file__).parent / "variants" / "strict"
-CORPUS = Path(__file__).parent / "corpus"
+STRICT = resources.gallery() / "variants" / "strict"
+CORPUS = resources.root() / "corpus"
 BUDGET = 1.0  # seconds of each engine on each variant and structure: at least one batch runs
 
 
@@ -55,6 +55,7 @@ def test_every_freedom_has_a_variant_and_its_docs() -> None:
         assert set(module.REJECTED_BY) <= set(strict.DECISIONS), name
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize(("name", "structure"), IN_PROCESS_CASES, ids=ids(IN_PROCESS_CASES))
 def test_the_stateful_engine_passes_the_variant(name: str, structure: Structure) -> None:
     _, module = subject(name)
@@ -63,6 +64,7 @@ def test_the_stateful_engine_passes_the_variant(name: str, structure: Structure)
     assert outcome.stats.programs > 0 and outcome.stats.total_checks > 0
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize(("name", "structure"), CASES, ids=ids(CASES))
 def test_the_protocol_passes_the_variant(name: str, structure: Structure) -> None:
     """Served by ``arenacheck serve``, or an adapter of its own: the stateful engine through the
@@ -77,6 +79,7 @@ def test_the_protocol_passes_the_variant(name: str, structure: Structure) -> Non
     assert outcome.stats.programs > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "structure"), CASES, ids=ids(CASES))
 def test_fuzzing_passes_the_variant(name: str, structure: Structure) -> None:
     pytest.importorskip("atheris")
@@ -91,6 +94,7 @@ def test_fuzzing_passes_the_variant(name: str, structure: Structure) -> None:
     assert outcome.stats.programs > 0
 
 
+@pytest.mark.slow
 def test_the_public_contracts_hold_on_every_variant() -> None:
     """prove's public-operation contracts, 30 paths each, in one process of their own."""
     pytest.importorskip("crosshair")
@@ -104,6 +108,7 @@ def test_the_public_contracts_hold_on_every_variant() -> None:
             assert result.paths > 0, (name, result.function)
 
 
+@pytest.mark.engine
 def test_the_adapter_replays_the_corpus_with_unnamed_errors(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

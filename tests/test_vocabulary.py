@@ -71,6 +71,7 @@ def test_the_fuzz_decoder_makes_it_and_the_encoder_writes_it(with_length: None) 
     assert decode.run_bytes("alist", data, arenacheck.impl).program.ops == program.ops
 
 
+@pytest.mark.engine
 def test_a_generator_rule_drives_it(with_length: None) -> None:
     machine = machine_for("alist", arenacheck.impl)
     with_rule = type("WithLength", (machine,), {"length": rule(var=AlistMachine.lists)(length)})

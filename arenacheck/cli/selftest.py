@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths, variants = selftest.bugs(), selftest.variants()
     if not paths:
-        raise common.UsageError(f"selftest needs the gallery: {selftest.GALLERY}")
+        raise common.UsageError("selftest needs the gallery, which this installation lacks")
     if args.bug:
         unknown = sorted(set(args.bug) - {p.stem for p in [*paths, *variants]})
         if unknown:

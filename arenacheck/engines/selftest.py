@@ -5,8 +5,8 @@ against every legal variant.
 a matrix, bug by engine → caught (in how long, under which law) or missed. A bug that every engine
 misses is a hole in the harness: the run fails. It runs each engine on each legal variant too
 (implementations that use a freedom SPEC leaves them): there every cell must stay clean, and a
-variant flagged by any engine is a false alarm: the run fails as well. Both galleries live in a
-source checkout (``tests/gallery``, ``tests/variants``), beside the package.
+variant flagged by any engine is a false alarm: the run fails as well. Both galleries ship with
+the package (``arenacheck.resources``), so an installed wheel can measure itself.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from arenacheck import resources
 from arenacheck.engines import engine
 from arenacheck.engines.base import Job, Outcome
 from arenacheck.engines.load import ImplSpec
@@ -32,9 +33,6 @@ from arenacheck.program import read
 from arenacheck.runner import run_program
 from arenacheck.vocabulary import STRUCTURES, Structure
 
-ROOT = Path(__file__).resolve().parents[2] / "tests"
-GALLERY = ROOT / "gallery"
-VARIANTS = ROOT / "variants"
 #: The columns: each engine alone, and the stateful engine through the protocol.
 ENGINES = ("stateful", "fuzz", "prove", "external")
 
@@ -57,18 +55,14 @@ class Cell:
         return f"caught {self.seconds:.1f} s ({self.law})" if self.caught else "missed"
 
 
-def _modules(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.py") if p.name != "__init__.py")
-
-
 def bugs() -> list[Path]:
     """The gallery's bugs (implementations with one planted bug each)."""
-    return _modules(GALLERY)
+    return resources.bugs()
 
 
 def variants() -> list[Path]:
     """The legal variants (implementations that use one freedom SPEC leaves each)."""
-    return _modules(VARIANTS)
+    return resources.variants()
 
 
 def structures_of(subject: ModuleType) -> tuple[Structure, ...]:

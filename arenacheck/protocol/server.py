@@ -15,7 +15,7 @@ import sys
 from typing import IO, Any
 
 from arenacheck.errors import ProgramError, error_kind
-from arenacheck.implementation import Implementation
+from arenacheck.implementation import Implementation, adapt
 from arenacheck.interpreter import MISSING, ListProgram, MapProgram
 from arenacheck.vocabulary import ALIST, STRUCTURES, Op
 
@@ -71,8 +71,8 @@ class Intervals:
 class Server:
     """Turns request lines into reply lines for one implementation."""
 
-    def __init__(self, impl: Implementation) -> None:
-        self.impl = impl
+    def __init__(self, impl: object) -> None:
+        self.impl = adapt(impl)
         self.state: Lists | Intervals | None = None
 
     def handle(self, line: str) -> str | None:
@@ -101,7 +101,7 @@ class Server:
         return json.dumps(reply, default=repr)
 
 
-def serve(impl: Implementation, stdin: IO[str], stdout: IO[str]) -> None:
+def serve(impl: object, stdin: IO[str], stdout: IO[str]) -> None:
     """Answer every line of ``stdin`` until it ends."""
     server = Server(impl)
     for line in stdin:
@@ -113,6 +113,6 @@ def serve(impl: Implementation, stdin: IO[str], stdout: IO[str]) -> None:
             stdout.flush()
 
 
-def main(impl: Implementation) -> int:
+def main(impl: object) -> int:
     serve(impl, sys.stdin, sys.stdout)
     return 0

@@ -162,12 +162,13 @@ def _index(b: int, ctx: Context) -> Any:
 
 
 def _scope(b: int, ctx: Context) -> Any:
-    """A small scope; for an index recorded already, its scope again or (byte 255) another one,
-    a conflict; rarely a value outside the domain."""
+    """A small scope; for an index recorded already, mostly its scope again, sometimes any small
+    scope (bytes 0-3: a conflict unless it is the same) or the one above it (255); rarely a value
+    outside the domain."""
     scopes = dict(ctx.maps.records)
     index = ctx.op.get("index")
     if type(index) is int and index in scopes:
-        return scopes[index] + (1 if b == 255 else 0)
+        return b if b < 4 else scopes[index] + (1 if b == 255 else 0)
     return BAD_U32[b - 248] if b >= 248 else b % 4
 
 

@@ -19,13 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arenacheck import resources
 from arenacheck.engines.base import Job, Outcome
 from arenacheck.engines.fuzz.decode import FAILURES_ENV, STRICT_ENV
 from arenacheck.runner import Stats
 from arenacheck.vocabulary import Structure
-
-#: The seed corpora (fuzz/make_seeds.py), beside the package in a source checkout.
-SEEDS = Path(__file__).resolve().parents[3] / "fuzz" / "seeds"
 
 STATUS = re.compile(
     r"#(?P<runs>\d+)\s+\w+\s+(?:cov: (?P<cov>\d+)\s+ft: \d+\s+)?corp: (?P<corp>\d+)/\S+"
@@ -89,8 +87,8 @@ def _fuzz(
     before = set(out.glob("*.jsonl"))
     env = {**os.environ, **job.spec.env(), FAILURES_ENV: str(out), STRICT_ENV: ",".join(job.strict)}
     command = [sys.executable, "-m", "arenacheck.engines.fuzz.target", structure, str(corpus)]
-    if job.seeds and (SEEDS / structure).is_dir():
-        command.append(str(SEEDS / structure))  # read at start; new inputs go to `corpus`
+    if job.seeds and resources.seeds(structure).is_dir():
+        command.append(str(resources.seeds(structure)))  # read at start; new inputs: `corpus`
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     if not any(flag.startswith("-use_value_profile") for flag in extra):
         flags.append("-use_value_profile=1")  # measured: finds the planted bugs sooner

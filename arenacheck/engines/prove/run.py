@@ -23,14 +23,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from arenacheck import resources
 from arenacheck.engines.prove import contracts, public
 from arenacheck.implementation import Implementation, import_module, load
 from arenacheck.program import Program
 
 #: The modules whose contracts ``prove`` checks unless told otherwise.
 DEFAULT_TARGETS = ("arenacheck.impl.kernels", "arenacheck.engines.prove.contracts")
-#: The canary kept with the gallery, in a source checkout: a kernel broken on purpose.
-CANARY = Path(__file__).resolve().parents[3] / "tests" / "gallery" / "kernels" / "canary_find.py"
+#: The canary, shipped with the gallery: a kernel broken on purpose, refuted on every run.
+CANARY = resources.kernel("canary_find")
 #: The canary's own timeout: it stops at its counterexample (about two seconds here), so a short
 #: ``--per-condition-timeout`` does not make it escape.
 CANARY_TIMEOUT = 20.0

@@ -1,0 +1,174 @@
+"""The pytest plugin: ``pytest --arenacheck-impl MODULE`` (or ``--arenacheck-impl-cmd CMD``)
+checks an implementation from any directory, with no test file of the user's.
+
+It collects its own tests: one item per stateful machine (``arenacheck::stateful[alist]``) and
+one per program of the shipped regression corpus (``arenacheck::corpus[<name>]``), run under the
+chosen Hypothesis profile, reported as ordinary pytest items — ``-k`` selects them, ``--junitxml``
+writes them, a failure shows the law, expected and actual, and the program (written under
+``arenacheck-failures/`` too). Without the option the plugin does nothing: it is loaded wherever
+arenacheck is installed (the ``pytest11`` entry point).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from arenacheck import resources
+from arenacheck.engines.load import ImplSpec
+from arenacheck.implementation import Implementation
+from arenacheck.program import read
+from arenacheck.protocol.client import DEFAULT_TIMEOUT
+from arenacheck.report import DEFAULT_OUT, write_failure
+from arenacheck.runner import ViolationFound, run_program
+from arenacheck.vocabulary import STRUCTURES, Structure
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("arenacheck", "checking an implementation against the SPEC model")
+    group.addoption("--arenacheck-impl", metavar="MODULE", help="module or .py file to check")
+    group.addoption(
+        "--arenacheck-impl-cmd", metavar="CMD", help="a program that speaks the SPEC §4 protocol"
+    )
+    group.addoption(
+        "--arenacheck-structure",
+        choices=[*STRUCTURES, "all"],
+        default="all",
+        help="the structures to check (default: all)",
+    )
+    group.addoption(
+        "--arenacheck-profile",
+        choices=["ci", "dev", "nightly"],
+        default=None,
+        help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, else ci under $CI, "
+        "else dev)",
+    )
+    group.addoption(
+        "--arenacheck-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help="with --arenacheck-impl-cmd: seconds one reply may take "
+        f"(default: {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def _spec(config: pytest.Config) -> ImplSpec | None:
+    module, command = config.getoption("arenacheck_impl"), config.getoption("arenacheck_impl_cmd")
+    if module is None and command is None:
+        return None
+    if module is not None and command is not None:
+        raise pytest.UsageError("--arenacheck-impl and --arenacheck-impl-cmd exclude each other")
+    return ImplSpec(module or "", command, config.getoption("arenacheck_timeout"))
+
+
+def _structures(config: pytest.Config) -> tuple[Structure, ...]:
+    chosen = config.getoption("arenacheck_structure")
+    return STRUCTURES if chosen == "all" else (chosen,)
+
+
+class Checked:
+    """The implementation under check, loaded once for the session and closed at its end."""
+
+    def __init__(self, spec: ImplSpec, structures: tuple[Structure, ...]) -> None:
+        self.spec, self.structures = spec, structures
+        self._impl: Implementation | None = None
+
+    @property
+    def impl(self) -> Implementation:
+        if self._impl is None:
+            self._impl = self.spec.load(self.structures)
+        return self._impl
+
+    def close(self) -> None:
+        if self._impl is not None:
+            self._impl.close()
+
+
+_CHECKED = pytest.StashKey["Checked"]()
+
+
+class Group(pytest.Collector):
+    """The ``arenacheck`` node the plugin's items hang from (their ids read ``arenacheck::...``):
+    a machine per structure, then the corpus."""
+
+    def collect(self) -> list[Any]:
+        checked = self.config.stash[_CHECKED]
+        made: list[Any] = []
+        for structure in checked.structures:
+            item = MachineItem.from_parent(self, name=f"stateful[{structure}]")
+            item.checked, item.structure = checked, structure
+            item.profile_name = self.config.getoption("arenacheck_profile")
+            made.append(item)
+        for path in resources.corpus():
+            program = ProgramItem.from_parent(self, name=f"corpus[{path.stem}]")
+            program.checked, program.program = checked, path
+            made.append(program)
+        return made
+
+
+class ArenacheckItem(pytest.Item):
+    """A check of the implementation: a violation is reported with its law and program."""
+
+    checked: Checked
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        found = excinfo.value
+        if isinstance(found, ViolationFound):
+            text = found.violation.describe()
+            if found.program is not None:
+                path = write_failure(found.program, found.violation.law, Path(DEFAULT_OUT))
+                text += f"\n\nprogram ({path}):\n{found.program.dumps()}"
+            return text
+        return super().repr_failure(excinfo, style)
+
+
+class MachineItem(ArenacheckItem):
+    """One stateful machine, run as a Hypothesis test under the chosen profile."""
+
+    structure: Structure
+    profile_name: str | None
+
+    def runtest(self) -> None:
+        from arenacheck.engines.stateful import examples, profile
+
+        found = examples(self.structure, self.checked.impl, profile(self.profile_name)).found
+        if found is not None:
+            raise found
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"the {self.structure} machine"
+
+
+class ProgramItem(ArenacheckItem):
+    """One program of the regression corpus, replayed against the implementation."""
+
+    program: Path
+
+    def runtest(self) -> None:
+        program = read(self.program)
+        if program.structure not in self.checked.structures:
+            pytest.skip(f"a {program.structure} program; --arenacheck-structure leaves it out")
+        verdict = run_program(program, self.checked.impl)
+        if verdict.violation is not None:
+            raise ViolationFound(verdict.violation, program)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"corpus program {self.program.name}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """With ``--arenacheck-impl``, the plugin's items come first, whatever else was collected
+    (nothing, in a directory without tests)."""
+    spec = _spec(config)
+    if spec is None:
+        return
+    checked = Checked(spec, _structures(config))
+    config.stash[_CHECKED] = checked
+    config.add_cleanup(checked.close)
+    group = Group.from_parent(session, name="arenacheck", nodeid="arenacheck")
+    items[:0] = list(session.genitems(group))

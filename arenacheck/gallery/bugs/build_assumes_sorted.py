@@ -1,0 +1,23 @@
+"""``build`` trusts that records arrive sorted and skips the sort: right for straight-line code,
+wrong as soon as a comprehension or a decorator records out of order."""
+
+from array import array
+
+from arenacheck import ConflictingRecord, impl
+from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl.kernels import ConflictAt, coalesce
+
+STRUCTURE = "intervals"
+LAWS = {"bad input", "normal form", "order independence"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class IntervalMapBuilder(impl.IntervalMapBuilder):
+    def build(self) -> impl.IntervalMap:
+        if self._finished:
+            return super().build()
+        ranges = coalesce(list(self._records))  # the bug: records are not sorted first
+        if isinstance(ranges, ConflictAt):
+            raise ConflictingRecord(*ranges)
+        self._finished = True
+        return impl.IntervalMap(*(array("I", column) for column in ranges))

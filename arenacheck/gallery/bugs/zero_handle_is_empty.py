@@ -1,0 +1,23 @@
+"""Handle validation says ``if not h``: handle 0, the arena's first cell and a real one-entry
+list, reads as EMPTY (and ``False`` is accepted as EMPTY too)."""
+
+from typing import Any
+
+from arenacheck import impl
+from arenacheck.impl import EMPTY, IntervalMapBuilder
+
+STRUCTURE = "alist"
+LAWS = {"bad input", "contents"}
+__all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
+
+
+class ListBuilder(impl.ListBuilder):
+    def _head(self, h: Any) -> int:
+        if not h:  # the bug: 0 is a valid handle
+            return -1
+        return super()._head(h)
+
+    def build(self) -> Any:
+        storage = super().build()
+        storage._head = self._head  # type: ignore[method-assign]
+        return storage
