@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl arenacheck tests bench fuzz mutation
 
-.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol seeds mutation
+.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol bench-ledger ledger-chart seeds mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ clean:
 ## bench-protocol: checked operations per second through --impl-cmd (docs/external.md)
 bench-protocol: $(VENV)/.installed
 	$(BIN)/python bench/protocol.py
+
+## bench-ledger: what keeping the ledger costs the engines (docs/ledger.md)
+bench-ledger: $(VENV)/.installed
+	$(BIN)/python bench/ledger.py
+
+## ledger-chart: a default check's ledger as a chart (docs/ledger.png; needs arenacheck[plot])
+ledger-chart: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[plot]'
+	$(BIN)/arenacheck check --report build/ledger.json || test $$? -eq 3
+	$(BIN)/python bench/ledger_chart.py build/ledger.json docs/ledger.png
 
 ## bench-columns: typed array columns against lists for the alist arena (docs/design.md)
 bench-columns: $(VENV)/.installed

@@ -34,6 +34,7 @@ from arenacheck.errors import (
 )
 from arenacheck.implementation import Implementation, Run, adapt
 from arenacheck.interpreter import MISSING
+from arenacheck.ledger import ENDS, Entry, alist_form, lookup_form, record_form
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals
 from arenacheck.program import Program
@@ -94,13 +95,20 @@ class ViolationFound(AssertionError):
 
 @dataclass
 class Stats:
-    """What a run did: programs, operations, and law checks by law."""
+    """What a run did: programs, operations, law checks by law, and the ledger's entries —
+    checks by (law, form) — with the first program that reached each."""
 
     programs: int = 0
     operations: int = 0
     checks: Counter[str] = field(default_factory=Counter)
     unsupported: int = 0  # programs an external implementation could not run to the end
     unnamed: int = 0  # expected errors an external implementation reported without a known kind
+    entries: Counter[Entry] = field(default_factory=Counter)
+    first: dict[Entry, str] = field(default_factory=dict)  # a program's text, JSON Lines
+    #: In one session's stats: the line each entry was first reached at, and the operations so
+    #: far (the first program of an entry is made only when a run has not seen the entry yet).
+    lines: dict[Entry, int] = field(default_factory=dict)
+    program: Program | None = None
 
     def add(self, other: Stats) -> None:
         self.programs += other.programs
@@ -108,6 +116,18 @@ class Stats:
         self.checks.update(other.checks)
         self.unsupported += other.unsupported
         self.unnamed += other.unnamed
+        for entry in other.entries.keys() - self.entries.keys():
+            if entry not in self.first:
+                self.first[entry] = other.first_program(entry)
+        self.entries.update(other.entries)
+
+    def first_program(self, entry: Entry) -> str:
+        """The text of the first program that reached ``entry``: up to the line it did."""
+        if entry in self.first or self.program is None:
+            return self.first.get(entry, "")
+        program = self.program
+        upto = self.lines[entry] - 1  # the header is line 1; the n-th operation, line n + 1
+        return Program(program.structure, list(program.ops[:upto])).dumps()
 
     @property
     def total_checks(self) -> int:
@@ -194,15 +214,56 @@ class Session:
         self.impl: Implementation = adapt(impl, (self.structure,))
         self.strict = strict
         self.stats = Stats(programs=1)
+        self.ops: list[Op] = []
+        self.stats.program = Program(self.structure, self.ops)
         self._line = 1  # until the first operation: the header, which makes the builder
         self._op: Op = {"op": "(new builder)"}
+        self.form = "new"  # the ledger's form of the operation being checked: a new builder
+        self._counted: Counter[str] = Counter()  # checks by law, not yet in the ledger
+
+    #: Whether sessions keep the ledger (``bench/ledger.py`` measures what it costs).
+    keeps_ledger = True
 
     def apply(self, op: Op, line: int) -> None:
         """Apply one operation; raise ``ViolationFound`` on the first broken law."""
         self._line, self._op = line, op
         self.stats.operations += 1
-        with self._protocol(), stack_budget():
-            getattr(self, "_op_" + op["op"])(op)
+        if self.keeps_ledger:
+            self.ops.append(op)
+            self.form = self.form_of(op)
+        try:
+            with self._protocol(), stack_budget():
+                getattr(self, "_op_" + op["op"])(op)
+            self._counted[laws.NO_RECURSION] += 1  # it ran within the stack budget: law 6
+        finally:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Move the checks counted since the last fold into the stats: by law, and in the ledger
+        by (law, form), noting the line an entry was first reached at. Done when the form
+        changes, not at every check: a check is one counter, as before there was a ledger."""
+        counted = self._counted
+        if not counted:
+            return
+        checks = self.stats.checks
+        if self.keeps_ledger:
+            entries, lines, form = self.stats.entries, self.stats.lines, self.form
+            for law, n in counted.items():
+                checks[law] += n
+                entry = (law, form)
+                if entry in entries:
+                    entries[entry] += n
+                else:
+                    entries[entry] = n
+                    lines[entry] = self._line
+        else:
+            for law, n in counted.items():
+                checks[law] += n
+        counted.clear()
+
+    def form_of(self, op: Op) -> str:
+        """The ledger's form of ``op`` in this session's state (``arenacheck.ledger``)."""
+        return str(op["op"])
 
     @contextmanager
     def _protocol(self) -> Iterator[None]:
@@ -217,10 +278,11 @@ class Session:
         """End-of-program checks (persistence)."""
 
     def fail(self, law: str, expected: Any, actual: Any, detail: str = "") -> NoReturn:
+        self._fold()
         raise ViolationFound(Violation(self._line, self._op, law, expected, actual, detail))
 
     def check(self, law: str, ok: bool, expected: Any, actual: Any, detail: str = "") -> None:
-        self.stats.checks[law] += 1
+        self._counted[law] += 1
         if not ok:
             self.fail(law, expected, actual, detail)
 
@@ -296,8 +358,12 @@ class Session:
     def end(self, line: int) -> None:
         """Run the end-of-program checks, reported against the program's last line."""
         self._line, self._op = line, {"op": "(end of program)"}
-        with self._protocol(), stack_budget():
-            self.finish()
+        self.form = ENDS[self.structure]  # the end-of-program checks
+        try:
+            with self._protocol(), stack_budget():
+                self.finish()
+        finally:
+            self._fold()
 
 
 @dataclass
@@ -339,6 +405,11 @@ class AlistSession(Session):
         """The model's contents of a variable (None if its operation failed): for generators."""
         var = self.vars[number] if number < len(self.vars) else None
         return None if var is None else var.items
+
+    def form_of(self, op: Op) -> str:
+        variables = [op[f] for f in ("src", "a", "b", "var") if f in op]
+        contents = [self.contents(v) or [] if v < len(self.vars) else [] for v in variables]
+        return alist_form(op, contents, self.built)
 
     def may_overflow(self, a: int, b: int) -> bool:
         """Whether ``add``/``sub`` of the two lists' values could leave [-2**63, 2**63): program
@@ -616,6 +687,21 @@ class IntervalSession(Session):
         self.model_map: model_intervals.IntervalMap | None = None
         self.impl_map: Any = None
         self.records: list[tuple[int, int]] = []
+        self.scopes: dict[int, int] = {}  # each recorded index's first scope
+        self._indices: list[int] | None = []  # the recorded indices in order, made when asked
+
+    def form_of(self, op: Op) -> str:
+        name = op["op"]
+        if name == "record":
+            return record_form(op, self.scopes, self.model_map is not None)
+        if name == "lookup":
+            return lookup_form(op["index"], *self._scopes())
+        if name == "build":
+            if self.model_map is not None:
+                return "map:build:again"
+            conflicts = len(self.scopes) < len(set(self.records))
+            return "map:build:conflict" if conflicts else "map:build"
+        return str(name)
 
     def _op_record(self, op: Op) -> None:
         index, scope = op["index"], op["scope"]
@@ -627,6 +713,8 @@ class IntervalSession(Session):
         self.same_outcome(model_err, impl_err, [*also, *self._other_kind([model_err, *also])])
         if model_err is None:
             self.records.append((index, scope))
+            self.scopes.setdefault(index, scope)
+            self._indices = None
 
     def _other_kind(self, errors: list[Exception | None]) -> list[Exception]:
         """A bad record raises ``TypeError`` or ``ValueError`` (SPEC §3.2): where the model chose
@@ -692,7 +780,25 @@ class IntervalSession(Session):
         self.check(laws.CONTENTS, size == len(expected), len(expected), size, "len()")
 
     def _lookup(self, index: Any) -> None:
-        """All four reads of one index agree with the model's lookup law."""
+        """All four reads of one index agree with the model's lookup law (counted in the ledger
+        under the lookup's own form, also when a build probes it)."""
+        if not self.keeps_ledger:
+            self._check_lookup(index)
+            return
+        self._fold()
+        form, self.form = self.form, lookup_form(index, *self._scopes())
+        try:
+            self._check_lookup(index)
+        finally:
+            self._fold()
+            self.form = form
+
+    def _scopes(self) -> tuple[dict[int, int], list[int]]:
+        if self._indices is None:
+            self._indices = sorted(self.scopes)
+        return self.scopes, self._indices
+
+    def _check_lookup(self, index: Any) -> None:
         model_map, impl_map = self._maps()
         expected = model_map.get(index, MISSING)
         found = expected is not MISSING

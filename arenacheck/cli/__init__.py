@@ -3,7 +3,8 @@ its handler (``check``, ``fuzz``, ``replay``, ``prove``, ``selftest``, ``serve``
 workloads' ``trace`` and ``bench``).
 
 Exit status: 0 clean, 1 a law was broken, 2 a usage error (bad flags, a malformed program file,
-an implementation that cannot be loaded), always as one line on stderr, never a traceback.
+an implementation that cannot be loaded), always as one line on stderr, never a traceback; 3 a
+clean run that left a required ledger entry unreached (``check``, ``fuzz``, ``replay``).
 """
 
 from __future__ import annotations

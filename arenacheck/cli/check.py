@@ -6,7 +6,8 @@ import argparse
 import time
 from typing import Any
 
-from arenacheck.cli import common
+from arenacheck.cli import common, ledger
+from arenacheck.engines.base import Outcome
 from arenacheck.engines.plan import check
 
 
@@ -30,13 +31,23 @@ def add(sub: Any) -> None:
         help="how the stateful engine picks values: at random (default) or by CrossHair's "
         "solver (needs arenacheck[prove])",
     )
+    ledger.add_options(parser)
     parser.set_defaults(func=run)
+
+
+def defaults(outcomes: list[Outcome]) -> list[tuple[str, int]]:
+    """check's own requirements: every form the forms engine reached, at least once — what a check
+    reaches deterministically, on any machine (a form the implementation answered unsupported, or
+    that a violation cut short, is not required)."""
+    reached = {form for o in outcomes if o.engine == "forms" for (_, form) in o.stats.entries}
+    return [(form, 1) for form in sorted(reached)]
 
 
 def run(args: argparse.Namespace) -> int:
     from arenacheck.engines import stateful
 
     spec, strict = common.spec(args), common.strict(args)
+    required = ledger.requirements(args)
     try:
         stateful.profile(args.profile)
     except ValueError as err:
@@ -58,4 +69,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"  (no {phase.engine} phase: {phase.skipped})")
     status = 1 if any(o.failed for o in outcomes) else 0
     print(f"{'violation found' if status else 'clean'} in {time.monotonic() - started:.1f} s")
-    return status
+    run_ledger = ledger.of(outcomes, common.structures(args))
+    command = f"arenacheck check {flags}{backend}"
+    return ledger.finish(args, run_ledger, status, [*defaults(outcomes), *required], command)

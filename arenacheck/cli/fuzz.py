@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from arenacheck.cli import common
+from arenacheck.cli import common, ledger
 from arenacheck.engines import engine
 
 
@@ -23,12 +23,14 @@ def add(sub: Any) -> None:
     parser.add_argument(
         "libfuzzer", nargs="*", metavar="-- LIBFUZZER_ARGS", help="passed to every target process"
     )
+    ledger.add_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     fuzz = engine("fuzz")
     spec, strict = common.spec(args), common.strict(args)
+    required = ledger.requirements(args)
     reason = fuzz.unavailable(spec)
     if reason is not None:
         raise common.UsageError(f"fuzzing needs atheris: {reason}")
@@ -40,4 +42,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"arenacheck fuzz {flags}")
     for outcome in outcomes:
         common.print_outcome(outcome, flags)
-    return 1 if any(o.failed for o in outcomes) else 0
+    status = 1 if any(o.failed for o in outcomes) else 0
+    run_ledger = ledger.of(outcomes, common.structures(args))
+    return ledger.finish(args, run_ledger, status, required, f"arenacheck fuzz {flags}")

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from arenacheck.cli import common
+from arenacheck.cli import common, ledger
+from arenacheck.engines.base import Outcome
 from arenacheck.errors import ProgramError
 from arenacheck.program import read
 from arenacheck.runner import Stats, run_program
@@ -28,6 +29,7 @@ def add(sub: Any) -> None:
     common.add_impl(parser)
     common.add_strict(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print only violations")
+    ledger.add_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -47,9 +49,11 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         raise common.UsageError("no program files (*.jsonl) found")
     strict = common.strict(args)  # a bad --strict-only is a usage error before anything runs
+    required = ledger.requirements(args)
     impl = common.spec(args).load()
     status = 0
     total = Stats()
+    structures: set[str] = set()
     listed = not args.quiet and len(files) <= LISTED_FILES
     try:
         with common.bar("replaying", len(files) if len(files) > 1 else 0) as advance:
@@ -62,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
                     status = 2
                     continue
                 total.add(verdict.stats)
+                structures.add(verdict.program.structure)
                 if verdict.violation is not None:
                     status = max(status, 1)
                     print(f"{path}: VIOLATION")
@@ -83,4 +88,5 @@ def run(args: argparse.Namespace) -> int:
     if len(files) > LISTED_FILES:
         by_law = sorted(total.checks.items(), key=lambda kv: (-kv[1], kv[0]))
         print("law checks by law: " + ", ".join(f"{law} {n}" for law, n in by_law))
-    return status
+    run_ledger = ledger.of([Outcome("replay", "", 0.0, total)], structures)
+    return ledger.finish(args, run_ledger, status, required, "arenacheck replay")

@@ -1,9 +1,11 @@
 """``check``'s plan: which engines run, in which order, on which share of the budget.
 
-The stateful machines come first and take what the others leave; fuzzing takes a quarter and
-the prove phase a sixth, each when it can run here (``Engine.unavailable`` says why not: a
-package missing, or a process, which has no prove phase). The plan stops after the first phase
-that finds a violation: the point of a check is one minimal program, not a list of them.
+The forms engine runs first, whole, whatever the budget: a program for every form of the ledger,
+deterministic, so that check's default requirements rest on it and not on the machine's speed.
+Then the stateful machines take what the others leave; fuzzing takes a quarter and the prove
+phase a sixth, each when it can run here (``Engine.unavailable`` says why not: a package missing,
+or a process, which has no prove phase). The plan stops after the first phase that finds a
+violation: the point of a check is one minimal program, not a list of them.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from arenacheck.implementation import Implementation
 
 #: The share of ``check``'s budget each engine after the first takes, in order.
 SHARES: dict[str, float] = {"fuzz": 1 / 4, "prove": 1 / 6}
-#: The engines ``check`` runs, in order; the first takes what the others leave.
-ORDER = ("stateful", "fuzz", "prove")
+#: The engines ``check`` runs, in order; ``forms`` runs whole, ``stateful`` takes what the others
+#: leave.
+ORDER = ("forms", "stateful", "fuzz", "prove")
+FIRST = "stateful"
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,8 @@ def plan(job: Job) -> list[Phase]:
     reasons = {name: engine(name).unavailable(job.spec) for name in ORDER}
     taken = sum(share for name, share in SHARES.items() if reasons[name] is None)
     first = job.seconds * (1.0 - taken)
-    return [
-        Phase(name, first if name == ORDER[0] else job.seconds * SHARES[name], reasons[name])
-        for name in ORDER
-    ]
+    seconds = {"forms": 0.0, FIRST: first, **{n: job.seconds * s for n, s in SHARES.items()}}
+    return [Phase(name, seconds[name], reasons[name]) for name in ORDER]
 
 
 def check(job: Job, impl: Implementation) -> tuple[list[Outcome], list[Phase]]:

@@ -291,6 +291,12 @@ class AlistMachine(ProgramMachine):
         return self.define(self.merge_op(a, b, data))
 
     @rule(target=lists, a=lists, data=st.data())
+    def merge_itself(self, a: int, data: st.DataObject) -> Any:
+        """A list merged with itself: every key common, each value against itself (the bundled
+        set forms return the list at once; the ``_with`` forms must still call ``combine``)."""
+        return self.define(self.merge_op(a, a, data))
+
+    @rule(target=lists, a=lists, data=st.data())
     def merge_variant(self, a: int, data: st.DataObject) -> Any:
         """Merge a list with a variant of itself, one value replaced: two branches of a flow that
         changed one binding. Common keys then disagree on a value, which only the forms that

@@ -20,6 +20,7 @@ and raises, so that libFuzzer records its crash file too.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,10 @@ from typing import Any
 from arenacheck.engines.load import ImplSpec
 from arenacheck.errors import Unsupported
 from arenacheck.implementation import Implementation
+from arenacheck.ledger import dump_entries
 from arenacheck.program import Program
 from arenacheck.report import DEFAULT_OUT, write_failure
-from arenacheck.runner import AlistSession, IntervalSession, Session, Verdict, ViolationFound
+from arenacheck.runner import AlistSession, IntervalSession, Session, Stats, Verdict, ViolationFound
 from arenacheck.shrink import shrink
 from arenacheck.strict import NONE, Strictness, parse
 from arenacheck.vocabulary import (
@@ -49,6 +51,10 @@ MAX_OPS = 64
 LONG_RUN = 2000
 FAILURES_ENV = "ARENACHECK_FAILURES"
 STRICT_ENV = "ARENACHECK_STRICT"
+#: The file a fuzz target keeps its ledger in (``arenacheck.ledger``), for the process that
+#: started it: rewritten every ``LEDGER_EVERY`` seconds and before a violation ends the target.
+LEDGER_ENV = "ARENACHECK_LEDGER"
+LEDGER_EVERY = 1.0
 INT64_MAX = 2**63 - 1
 TOP = 2**32 - 1
 
@@ -301,11 +307,29 @@ def target_strict() -> Strictness:
     return parse((os.environ.get(STRICT_ENV) or "").split(","))
 
 
+class Kept:
+    """What a fuzz target exercised so far (every input's checks), and when it last wrote it."""
+
+    stats = Stats()
+    written = 0.0
+
+    @classmethod
+    def add(cls, stats: Stats, now: bool = False) -> None:
+        cls.stats.add(stats)
+        path = os.environ.get(LEDGER_ENV)
+        if path and (now or time.monotonic() - cls.written >= LEDGER_EVERY):
+            cls.written = time.monotonic()
+            text = dump_entries(cls.stats.entries, cls.stats.first)
+            Path(path + ".new").write_text(text)
+            os.replace(path + ".new", path)
+
+
 def one_input(
     structure: Structure, data: bytes, impl: Implementation, strict: Strictness = NONE
 ) -> None:
     """A fuzz target's body: raise ``ViolationFound`` (after writing its shrunk program)."""
     verdict = run_bytes(structure, data, impl, strict)
+    Kept.add(verdict.stats, now=verdict.violation is not None)
     if verdict.violation is None:
         return
     program, verdict = shrink(verdict.program, impl, budget=20.0, strict=strict)

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from arenacheck import resources
 from arenacheck.engines.base import Job, Outcome
-from arenacheck.engines.fuzz.decode import FAILURES_ENV, STRICT_ENV
+from arenacheck.engines.fuzz.decode import FAILURES_ENV, LEDGER_ENV, STRICT_ENV
+from arenacheck.ledger import load_entries
 from arenacheck.runner import Stats
 from arenacheck.vocabulary import Structure
 
@@ -67,10 +68,9 @@ def fuzz(
 ) -> Outcome:
     """Run the job's processes of one target for ``seconds``; stop all at the first violation.
     The outcome's summary is libFuzzer's counts; its stats count executions as programs."""
-    if job.corpus is None:
-        with tempfile.TemporaryDirectory() as corpus:
-            return _fuzz(structure, seconds, job, Path(corpus), on_progress)
-    return _fuzz(structure, seconds, job, job.corpus, on_progress)
+    with tempfile.TemporaryDirectory() as scratch:
+        corpus = job.corpus or Path(scratch) / "corpus"
+        return _fuzz(structure, seconds, job, corpus, on_progress, Path(scratch))
 
 
 def _fuzz(
@@ -79,6 +79,7 @@ def _fuzz(
     job: Job,
     corpus_root: Path,
     on_progress: Callable[[Progress, float], object],
+    scratch: Path,
 ) -> Outcome:
     out, extra = job.out, list(job.libfuzzer)
     corpus = corpus_root / structure
@@ -92,13 +93,14 @@ def _fuzz(
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     if not any(flag.startswith("-use_value_profile") for flag in extra):
         flags.append("-use_value_profile=1")  # measured: finds the planted bugs sooner
+    ledgers = [scratch / f"ledger-{structure}-{number}.json" for number in range(job.jobs)]
     processes = [
         subprocess.Popen(
             [*command, *flags, f"-seed={number + 1}"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env=env,
+            env={**env, LEDGER_ENV: str(ledgers[number])},
         )
         for number in range(job.jobs)
     ]
@@ -131,13 +133,13 @@ def _fuzz(
             process.wait()
     failed = failed or any(p.returncode not in (0, -15) for p in processes)
     written = sorted(set(out.glob("*.jsonl")) - before)
+    stats = Stats(programs=progress.total)
+    for path in ledgers:  # what each target exercised, as it last wrote it
+        if path.exists():
+            entries, first = load_entries(path.read_text())
+            stats.add(Stats(entries=entries, first=first))
     outcome = Outcome(
-        "fuzz",
-        structure,
-        time.monotonic() - started,
-        Stats(programs=progress.total),
-        progress.describe(),
-        written=written,
+        "fuzz", structure, time.monotonic() - started, stats, progress.describe(), written=written
     )
     if failed and not written:
         outcome.error = "a target process failed without a program file: see its output above"
