@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := model impl arenacheck tests bench fuzz mutation
 
-.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol bench-ledger ledger-chart seeds mutation
+.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol bench-ledger ledger-chart bench-exhaust seeds mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ ledger-chart: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[plot]'
 	$(BIN)/arenacheck check --report build/ledger.json || test $$? -eq 3
 	$(BIN)/python bench/ledger_chart.py build/ledger.json docs/ledger.png
+
+## bench-exhaust: programs and seconds by depth, in process and through the C adapter (docs/exhaustive.md; ~30 min)
+bench-exhaust: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[plot]'
+	$(BIN)/python bench/exhaust.py --chart docs/exhaustive.png
 
 ## bench-columns: typed array columns against lists for the alist arena (docs/design.md)
 bench-columns: $(VENV)/.installed

@@ -9,6 +9,7 @@ allocates and what the runner holds every implementation to.
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -123,6 +124,18 @@ class _Lists:
     def __init__(self, lists: list[Entries]) -> None:
         self._lists = lists
         self.cell_count = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Lists:
+        """A copy with its own list of lists, sharing the lists themselves: they are tuples of
+        immutable entries, never changed. (Copying them one entry at a time made a snapshot of
+        an arena after a long run cost seconds; the exhaust engine snapshots often.)"""
+        copied = copy.copy(self)
+        lists = memo.get(id(self._lists))
+        if lists is None:
+            lists = memo[id(self._lists)] = list(self._lists)  # a storage shares its builder's
+        copied._lists = lists
+        memo[id(self)] = copied
+        return copied
 
     def _entries(self, h: object) -> Entries:
         if h is EMPTY:

@@ -209,3 +209,16 @@ def test_c_adapter_planted_bugs_are_caught(
     verdict = run_program(loads(written.read_text()), external)
     external.close()
     assert verdict.violation is not None and verdict.violation.law == law
+
+
+@pytest.mark.slow
+def test_c_adapter_passes_exhaust_and_its_planted_bug_is_found(
+    adapter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["exhaust", "--structure", "intervals", "--max-ops", "3", "--keys", "3"]
+    assert main([*base, "--impl-cmd", str(adapter / "adapter"), "--out", str(tmp_path)]) == 0
+    assert "every canonical program within the bounds holds every law" in capsys.readouterr().out
+    planted = [*base, "--impl-cmd", str(adapter / "adapter-planted"), "--out", str(tmp_path)]
+    assert main(planted) == 1
+    [written] = tmp_path.glob("*.jsonl")
+    assert laws.RECORDED_LOOKUP.replace(" ", "-") in written.name

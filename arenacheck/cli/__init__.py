@@ -1,10 +1,11 @@
 """The ``arenacheck`` command: it parses, calls and prints. Each command's options live next to
-its handler (``check``, ``fuzz``, ``replay``, ``prove``, ``selftest``, ``serve``, and the
-workloads' ``trace`` and ``bench``).
+its handler (``check``, ``exhaust``, ``fuzz``, ``replay``, ``prove``, ``selftest``, ``serve``,
+and the workloads' ``trace`` and ``bench``).
 
 Exit status: 0 clean, 1 a law was broken, 2 a usage error (bad flags, a malformed program file,
 an implementation that cannot be loaded), always as one line on stderr, never a traceback; 3 a
-clean run that left a required ledger entry unreached (``check``, ``fuzz``, ``replay``).
+clean run that left a required ledger entry unreached (``check``, ``exhaust``, ``fuzz``,
+``replay``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,20 @@ import sys
 from collections.abc import Sequence
 
 from arenacheck import __version__
-from arenacheck.cli import check, common, fuzz, prove, replay, selftest, serve, workloads
+from arenacheck.cli import (
+    check,
+    common,
+    exhaust,
+    fuzz,
+    prove,
+    replay,
+    selftest,
+    serve,
+    workloads,
+)
 from arenacheck.errors import ImplementationLoadError, ProgramError
 
-COMMANDS = (check, fuzz, replay, workloads, prove, selftest, serve)
+COMMANDS = (check, exhaust, fuzz, replay, workloads, prove, selftest, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,10 +36,11 @@ def add(sub: Any) -> None:
 
 
 def defaults(outcomes: list[Outcome]) -> list[tuple[str, int]]:
-    """check's own requirements: every form the forms engine reached, at least once — what a check
-    reaches deterministically, on any machine (a form the implementation answered unsupported, or
-    that a violation cut short, is not required)."""
-    reached = {form for o in outcomes if o.engine == "forms" for (_, form) in o.stats.entries}
+    """check's own requirements: every form the exhaust and forms engines reached, at least once —
+    what a check reaches deterministically, on any machine (a form the implementation answered
+    unsupported, or that a violation cut short, is not required)."""
+    deterministic = ("exhaust", "forms")
+    reached = {f for o in outcomes if o.engine in deterministic for (_, f) in o.stats.entries}
     return [(form, 1) for form in sorted(reached)]
 
 

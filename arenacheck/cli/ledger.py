@@ -57,9 +57,11 @@ def finish(
     status: int,
     required: list[tuple[str, int]],
     command: str,
+    extra: dict[str, Any] | None = None,
 ) -> int:
-    """Print the ledger (compact, or whole with ``--ledger``), write ``--report``, and return the
-    exit status: ``status``, or 3 when it is clean but a requirement is unmet."""
+    """Print the ledger (compact, or whole with ``--ledger``), write ``--report`` (with
+    ``extra``'s fields), and return the exit status: ``status``, or 3 when it is clean but a
+    requirement is unmet."""
     missing = unmet(ledger, required)
     print(table(ledger) if args.ledger else compact(ledger))
     for entry, wanted, counted in missing:
@@ -72,6 +74,7 @@ def finish(
         report["requirements"] = [
             {"entry": e, "at_least": n, "checks": ledger.count(e)} for e, n in required
         ]
+        report.update(extra or {})
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n")
     return final
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 #: The engines, by name, and the module that holds each (imported when first asked for).
 MODULES = {
+    "exhaust": "arenacheck.engines.exhaust",
     "forms": "arenacheck.engines.forms",
     "stateful": "arenacheck.engines.stateful",
     "fuzz": "arenacheck.engines.fuzz.engine",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from arenacheck.engines.load import ImplSpec
 from arenacheck.implementation import Implementation
@@ -57,6 +57,8 @@ class Job:
     # prove
     timeout: float = 5.0
     max_paths: int | None = None
+    # exhaust: the bounds of each structure (``exhaust.Bounds``; none: ``CHECK_BOUNDS``)
+    bounds: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """``check``'s plan: which engines run, in which order, on which share of the budget.
 
-The forms engine runs first, whole, whatever the budget: a program for every form of the ledger,
-deterministic, so that check's default requirements rest on it and not on the machine's speed.
+The exhaust engine runs first, at small bounds (``exhaust.CHECK_BOUNDS``), and the forms engine
+next, both whole whatever the budget: every canonical program of three alist operations (set
+forms) and of three interval ones, then a program for every form of the ledger — deterministic,
+so that check's default requirements rest on them and not on the machine's speed.
 Then the stateful machines take what the others leave; fuzzing takes a quarter and the prove
 phase a sixth, each when it can run here (``Engine.unavailable`` says why not: a package missing,
 or a process, which has no prove phase). The plan stops after the first phase that finds a
@@ -19,9 +21,9 @@ from arenacheck.implementation import Implementation
 
 #: The share of ``check``'s budget each engine after the first takes, in order.
 SHARES: dict[str, float] = {"fuzz": 1 / 4, "prove": 1 / 6}
-#: The engines ``check`` runs, in order; ``forms`` runs whole, ``stateful`` takes what the others
-#: leave.
-ORDER = ("forms", "stateful", "fuzz", "prove")
+#: The engines ``check`` runs, in order; ``exhaust`` and ``forms`` run whole, ``stateful`` takes
+#: what the others leave.
+ORDER = ("exhaust", "forms", "stateful", "fuzz", "prove")
 FIRST = "stateful"
 
 
@@ -39,7 +41,12 @@ def plan(job: Job) -> list[Phase]:
     reasons = {name: engine(name).unavailable(job.spec) for name in ORDER}
     taken = sum(share for name, share in SHARES.items() if reasons[name] is None)
     first = job.seconds * (1.0 - taken)
-    seconds = {"forms": 0.0, FIRST: first, **{n: job.seconds * s for n, s in SHARES.items()}}
+    seconds = {
+        "exhaust": 0.0,
+        "forms": 0.0,
+        FIRST: first,
+        **{n: job.seconds * s for n, s in SHARES.items()},
+    }
     return [Phase(name, seconds[name], reasons[name]) for name in ORDER]
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from arenacheck import resources
 from arenacheck.engines import engine
 from arenacheck.engines.base import Job, Outcome
+from arenacheck.engines.exhaust import Bounds
 from arenacheck.engines.load import ImplSpec
 from arenacheck.engines.prove.run import UNLIMITED
 from arenacheck.implementation import from_file
@@ -34,7 +35,7 @@ from arenacheck.runner import run_program
 from arenacheck.vocabulary import STRUCTURES, Structure
 
 #: The columns: each engine alone, and the stateful engine through the protocol.
-ENGINES = ("stateful", "fuzz", "prove", "external")
+ENGINES = ("exhaust", "stateful", "fuzz", "prove", "external")
 
 
 @dataclass
@@ -126,6 +127,12 @@ def _run(name: str, path: Path, budget: float) -> Cell:
     if reason is not None:
         return Cell(False, 0.0, note=f"n/a ({reason})")
     backend = getattr(subject, "BACKEND", "hypothesis") if name == "stateful" else "hypothesis"
+    declared = getattr(subject, "EXHAUST", {})  # a bug's witness bounds; variants: check's
+    if name == "exhaust" and declared is None:
+        return Cell(False, 0.0, note="n/a (no small domain holds a witness)")
+    bounds: dict[str, Any] = (
+        {st: Bounds(st, **declared) for st in structures_of(subject)} if declared else {}
+    )
     with tempfile.TemporaryDirectory() as scratch:
         job = Job(
             spec,
@@ -135,6 +142,7 @@ def _run(name: str, path: Path, budget: float) -> Cell:
             seed=0,
             backend=backend,
             max_paths=UNLIMITED,
+            bounds=bounds,
         )
         impl = spec.load(job.structures)
         try:

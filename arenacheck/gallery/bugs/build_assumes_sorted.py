@@ -9,6 +9,8 @@ from arenacheck.impl.kernels import ConflictAt, coalesce
 
 STRUCTURE = "intervals"
 LAWS = {"bad input", "normal form", "order independence"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 3, "keys": 2, "scopes": 1}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

@@ -7,6 +7,8 @@ from arenacheck.impl import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input", "unexpected error"}  # a later record is refused: an unexpected error
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 4, "keys": 1, "scopes": 2}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

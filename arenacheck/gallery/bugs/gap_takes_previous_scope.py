@@ -10,6 +10,8 @@ from arenacheck.impl import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"lookup between records"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 3, "keys": 3, "scopes": 2}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

@@ -8,6 +8,8 @@ from arenacheck.impl import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 3, "keys": 1, "scopes": 2}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

@@ -9,6 +9,8 @@ from arenacheck.impl import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"recorded lookups"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 2, "keys": 1, "scopes": 1}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

@@ -10,6 +10,8 @@ from arenacheck.impl.kernels import merge
 
 STRUCTURE = "alist"
 LAWS = {"reentrancy"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 2, "keys": 1}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

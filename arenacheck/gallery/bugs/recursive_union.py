@@ -8,6 +8,8 @@ from arenacheck.impl import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"no recursion"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 2, "long": True, "alphabet": "set"}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

@@ -9,6 +9,8 @@ from arenacheck.impl.kernels import walk
 
 STRUCTURE = "alist"
 LAWS = {"order"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 2, "keys": 2, "alphabet": "set"}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 

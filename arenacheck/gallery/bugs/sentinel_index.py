@@ -12,6 +12,7 @@ BACKEND = "crosshair"  # the engine that finds it: a computed value out of rando
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 SENTINEL = 0xA5A5A5A5
+EXHAUST = None  # no small domain holds the sentinel: out of exhaust's reach
 
 
 class IntervalMapBuilder(impl.IntervalMapBuilder):

@@ -9,6 +9,8 @@ from arenacheck.impl import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"contents"}
+#: The bounds of the smallest witness: exhaust finds it at max_ops.
+EXHAUST = {"max_ops": 3, "keys": 1}
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 
