@@ -517,8 +517,9 @@ class Enumeration:
         gap = canonical_keys(program, self.bounds)
         if gap > min(depth, self.limit) - len(program):
             return  # no extension within the bounds makes its keys canonical
-        unit, mine = self._unit(program)
-        if len(program) >= SPLIT and not mine:
+        # A longer program's first SPLIT operations were this shard's unit, or it is not here.
+        unit, mine = self._unit(program) if len(program) <= SPLIT else ("", True)
+        if len(program) == SPLIT and not mine:
             return  # another shard's, or done before the run resumed
         try:
             if self.snapshots:
