@@ -13,14 +13,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
 from arenacheck.errors import ImplementationLoadError
-from arenacheck.vocabulary import STRUCTURES, Structure
+from arenacheck.structures import STRUCTURES, Structure
 
 #: The names SPEC §1 requires, by the structure that needs them.
 EXPORTS: dict[Structure, tuple[str, ...]] = {
@@ -69,7 +69,7 @@ class Implementation(Protocol):
         ...
 
     def supports(self, feature: str) -> bool:
-        """Whether operations of ``feature`` (``vocabulary.feature``) can run: engines stop
+        """Whether operations of ``feature`` (``implementation.feature``) can run: engines stop
         generating what an implementation said it cannot do."""
         ...
 
@@ -131,6 +131,14 @@ class Adapter:
 def adapt(target: object, structures: Sequence[Structure] = STRUCTURES) -> Implementation:
     """``target`` as an ``Implementation``: itself if it is an ``Adapter`` already."""
     return target if isinstance(target, Adapter) else Adapter(target, structures)
+
+
+def feature(op: Mapping[str, Any]) -> str:
+    """What kind of operation ``op`` is, as far as an implementation may not support it: its name,
+    the types of its key, value, index and scope, and its callbacks (not its numbers)."""
+    types = [type(op[name]).__name__ for name in ("key", "value", "index", "scope") if name in op]
+    callbacks = [f"{name}={op[name]}" for name in ("combine", "fn") if name in op]
+    return " ".join([op["op"], *types, *callbacks])
 
 
 # --- Python modules -------------------------------------------------------------------------------

@@ -1,45 +1,23 @@
-"""One program on one implementation, with nothing checked: the lists (or the map) it makes.
+"""One program on one side, with nothing checked: the lists (or the map) it makes.
 
-The runner applies a program to an implementation and the model in lockstep and checks laws; the
+A session applies a program to an implementation and the model in lockstep and checks laws; the
 other places that need a program *run* — the protocol server answering lines, the prover's
 contract that compares every variable with the model's, the benchmarks timing real workloads —
-use this interpreter, so an operation means the same everywhere (its calls are the vocabulary's:
-``make``, ``callback_for``, ``bad_handle_call``).
+use this interpreter. Each operation is made by its own ``perform`` (``arenacheck.ops``), so an
+operation means the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arenacheck.errors import ProgramError
-from arenacheck.vocabulary import (
-    ALIST,
-    DEFINING,
-    Op,
-    bad_handle_call,
-    callback_for,
-    direct,
-    inputs,
-    make,
-    run_keys,
-)
+from arenacheck.ops import Done, operations
+from arenacheck.structures import FAILED, Op
 
-#: A variable whose defining operation failed (numbering is static: it still takes its number).
-FAILED: Any = type("Failed", (), {"__repr__": lambda self: "<failed>"})()
-#: ``get``'s answer for a key that is not there.
-MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
-
-
-@dataclass
-class Done:
-    """What one operation did: the list it defined or read (``handle``), each ``extend`` step's
-    handle and cell count, or the value a ``get`` found (``MISSING`` if none)."""
-
-    handle: Any = None
-    steps: list[tuple[Any, int]] = field(default_factory=list)
-    value: Any = MISSING
+if TYPE_CHECKING:
+    from arenacheck.ops.alist.lists import ListOperation
 
 
 class ListProgram:
@@ -50,6 +28,7 @@ class ListProgram:
     def __init__(self, builder: Any, empty: Any) -> None:
         self.builder, self.reader, self.empty = builder, builder, empty
         self.vars: list[Any] = [empty]
+        self.operations = operations("alist")
 
     def var(self, number: Any) -> Any:
         if type(number) is not int or not 0 <= number < len(self.vars):
@@ -58,52 +37,37 @@ class ListProgram:
             raise ProgramError(None, f"variable {number} was defined by an operation that failed")
         return self.vars[number]
 
+    def operation(self, op: Op) -> Any:
+        found = self.operations.get(op.get("op"))  # type: ignore[arg-type]
+        if found is None:
+            raise ProgramError(None, f"unknown alist operation {op.get('op')!r}")
+        return found
+
     def apply(self, op: Op) -> Done:
         """Make ``op``; a list-producing one defines the next variable, also when it raises."""
-        name = op["op"]
-        if name == "extend":
-            self.vars.append(FAILED)
-            h, steps = self.var(op["src"]), []
-            for key in run_keys(op):
-                h = self.builder.insert(h, key, op["value"])
-                steps.append((h, int(self.builder.cell_count)))
-            self.vars[-1] = h
-            return Done(h, steps)
-        if name in DEFINING:
-            return Done(self.define(op))
-        if name == "items":
-            return Done(self.var(op["var"]))
-        if name == "get":
-            return Done(value=self.reader.get(self.var(op["var"]), op["key"], MISSING))
-        if name == "bad_handle":
-            sides = self.builder, self.reader, self.empty
-            bad_handle_call(op["call"], op["handle"], op.get("position", 1), *sides)
-            return Done()
-        if name == "build":
-            self.reader = self.builder.build()
-            return Done()
-        operation = ALIST.get(name)
-        if operation is None or operation.reads is None:
-            raise ProgramError(None, f"unknown alist operation {name!r}")
-        rest = [op[f] for f in operation.fields if f != "var" and f in op]
-        return Done(value=getattr(self.reader, operation.reads)(self.var(op["var"]), *rest))
+        done: Done = self.operation(op).perform(self, op)
+        return done
 
-    def define(self, op: Op) -> Any:
-        """Make a list-producing ``op`` (not ``extend``): the next variable, and its handle."""
+    def define(self, operation: ListOperation, op: Op) -> Any:
+        """Make a list-producing ``op``: the next variable, and its handle."""
         self.vars.append(FAILED)
-        handles = [self.var(v) for v in inputs(op)]
+        handles = [self.var(v) for v in operation.inputs(op)]
         value = op.get("value")
-        h = make(op, self.builder, handles, callback_for(op, self.builder, value), value)
+        fn = operation.callback(op, self.builder, value)
+        h = operation.call(op, self.builder, handles, fn, value)
         self.vars[-1] = h
         return h
+
+    def list_reply(self, h: Any) -> dict[str, Any]:
+        """A protocol reply naming a list: its handle, entries and the arena's cells."""
+        items = [list(pair) for pair in self.reader.items(h)]
+        return {"handle": h, "items": items, "cells": self.reader.cell_count}
 
     def run(self, ops: list[Op] | list[Step]) -> list[Any]:
         """Every operation (or compiled step) in turn; the variables (handles) they defined."""
         for op in ops:
             if callable(op):
                 op(self)
-            elif op["op"] in DEFINING and op["op"] != "extend":
-                self.define(op)
             else:
                 self.apply(op)
         return self.vars
@@ -115,18 +79,19 @@ Step = Callable[[ListProgram], object]
 def compiled(ops: list[Op]) -> list[Step]:
     """``ops`` as steps, each decided once: a program run many times (a benchmark's) pays for
     reading its operations once, and each step is one call on the builder."""
-    return [_step(op) for op in ops]
+    table = operations("alist")
+    return [_step(table[op["op"]], op) for op in ops]
 
 
-def _step(op: Op) -> Step:
-    """One operation as a step. A plain list-producing one (``vocabulary.direct``) calls its
-    builder method directly; the others go through ``apply``. A step that raises ends the run
-    (``apply`` is for going on after an error)."""
-    plain = direct(op)
+def _step(operation: Any, op: Op) -> Step:
+    """One operation as a step. A plain list-producing one (``direct``) calls its builder method
+    directly; the others go through ``apply``. A step that raises ends the run (``apply`` is for
+    going on after an error)."""
+    plain = operation.direct(op) if hasattr(operation, "direct") else None
     if plain is None:
         return lambda program: program.apply(op)
     method, extra = plain
-    first, last = inputs(op)[0], inputs(op)[-1]
+    first, last = operation.inputs(op)[0], operation.inputs(op)[-1]
     if extra:
         [key] = extra
 
@@ -149,21 +114,18 @@ class MapProgram:
     def __init__(self, builder: Any) -> None:
         self.builder = builder
         self.map: Any = None
+        self.operations = operations("intervals")
 
-    def apply(self, op: Op) -> Any:
-        """Make ``op``; a ``lookup`` answers the scope (``None`` outside the map), ``intervals``
-        the ranges, the others nothing."""
-        name = op["op"]
-        if name == "record":
-            self.builder.record(op["index"], op["scope"])
-            return None
-        if name == "build":
-            self.map = self.builder.build()
-            return None
+    def built(self) -> Any:
+        """The map; a read before a successful build is a malformed program."""
         if self.map is None:
-            raise ProgramError(None, f"{name} before a successful build")
-        if name == "lookup":
-            return self.map.get(op["index"])
-        if name == "intervals":
-            return [tuple(r) for r in self.map.intervals()]
-        raise ProgramError(None, f"unknown intervals operation {name!r}")
+            raise ProgramError(None, "a read before a successful build")
+        return self.map
+
+    def apply(self, op: Op) -> Done:
+        """Make ``op``; a ``lookup`` answers the scope (``None`` outside the map), ``intervals``
+        the ranges, the others nothing (``Done.answer``)."""
+        operation = self.operations.get(op.get("op"))  # type: ignore[arg-type]
+        if operation is None:
+            raise ProgramError(None, f"unknown intervals operation {op.get('op')!r}")
+        return operation.perform(self, op)

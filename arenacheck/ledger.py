@@ -1,194 +1,41 @@
 """The ledger: what a run exercised — every law the runner checked, crossed with the *form* of the
 operation it checked it on — counted by engine, with the first program that reached each entry.
 
-A form is an operation of the vocabulary with what distinguishes it: its combine or callback and
-where a raising one raises, the bad-handle call, where an insert lands in its list (into an empty
-one, above every key, inside, below every key, on a present key), long lists and runs (law 6),
-where a lookup falls (at a record, between records of one scope or of two, outside them, at the
-domain's edges, a value outside it). ``FORMS`` lists every form the vocabulary allows, so a run can
-say which it never reached; ``form`` names the form of one operation, from the operation and the
-state it runs in. Counting is cheap: one counter per law check, and a program copied only when an
-entry is reached for the first time in a run.
+A form is an operation with what distinguishes it: its combine or callback and where a raising
+one raises, the bad-handle call, where an insert lands in its list (into an empty one, above
+every key, inside, below every key, on a present key), long lists and runs (law 6), where a
+lookup falls (at a record, between records of one scope or of two, outside them, at the domain's
+edges, a value outside it). Each operation declares its forms and names the form of one
+operation in the state it runs in (``arenacheck.ops``); ``forms`` lists every form of a
+structure, so a run can say which it never reached. Counting is cheap: one counter per law
+check, and a program copied only when an entry is reached for the first time in a run.
 """
 
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from arenacheck.vocabulary import (
-    ALIST,
-    BAD_HANDLE_CALLS,
-    COMBINES,
-    FNS,
-    INTERVALS,
-    Op,
-    Structure,
-    is_int,
-)
+from arenacheck.structures import Structure
+from arenacheck.verdicts import Entry
 
-#: A list (or a run) this long is long: law 6 is about operations on long lists, and one longer
-#: than the runner's stack headroom (250 frames) is enough to exhaust a recursive implementation.
-LONG = 300
-#: Where a raising combine raises: after this many calls (the generators use these).
-AFTERS = range(4)
-#: Where an insert, replace or ``insert_with`` lands in its list.
-PLACES = ("empty", "above", "inside", "below", "present")
-#: The end-of-program checks (every list read again: law 3; the map's ranges once more).
+#: The end-of-program checks' form (every list read again: law 3; the map's ranges once more).
 ENDS: dict[Structure, str] = {"alist": "end", "intervals": "map:end"}
-#: Where a lookup falls, relative to the records.
-LOOKUPS = ("at", "between-same", "between-different", "outside", "edge", "bad")
-#: What a record is, relative to the records before it.
-RECORDS = ("new", "again", "conflict", "bad", "finished")
 SCHEMA = "arenacheck-ledger/1"
 
-Entry = tuple[str, str]  # (law, form)
+__all__ = ["ENDS", "SCHEMA", "Entry", "Ledger", "forms", "parse_requirement", "unmet"]
 
 
-def _merge_forms(name: str) -> list[str]:
-    callbacks = ["set", *COMBINES, "reenter", *(f"raise-{n}" for n in AFTERS)]
-    sizes = ["", ":empty", ":same", ":long"]
-    return [f"{name}:{c}{s}" for c in callbacks for s in sizes]
+def forms(structure: Structure | str) -> list[str]:
+    """Every form of ``structure``: each operation's, in the registry's order, then the end's.
+    Read from the registry when asked, so an operation registered later is listed too."""
+    from arenacheck.ops import operations
 
-
-def _forms() -> dict[Structure, list[str]]:
-    """Every form the vocabulary allows."""
-    alist: list[str] = []
-    for name in ALIST:
-        if name in ("intersect", "union"):
-            alist += _merge_forms(name)
-        elif name == "insert":
-            alist += [f"insert:{p}" for p in PLACES] + [f"insert:set:{p}" for p in PLACES]
-            alist += ["insert:foreign"]
-        elif name == "replace":
-            alist += [f"replace:{p}" for p in (*PLACES, "equal")] + ["replace:foreign"]
-        elif name == "insert_with":
-            alist += [f"insert_with:{fn}:{p}" for fn in FNS for p in PLACES]
-            alist += ["insert_with:foreign"]
-        elif name == "extend":
-            alist += ["extend:up", "extend:down", "extend:up:long", "extend:down:long"]
-        elif name == "get":
-            alist += ["get:present", "get:absent", "get:empty", "get:foreign"]
-        elif name == "bad_handle":
-            alist += [f"bad_handle:{call}" for call in BAD_HANDLE_CALLS]
-            alist += ["bad_handle:intersect:2", "bad_handle:union:2"]
-        elif name == "build":
-            alist += ["build", "build:again"]
-        else:
-            alist.append(name)
-    alist.append("end")  # the end-of-program checks: every list read again (law 3)
-    intervals: list[str] = []
-    for name in INTERVALS:
-        if name == "record":
-            intervals += [f"record:{r}" for r in RECORDS]
-        elif name == "lookup":
-            intervals += [f"lookup:{where}" for where in LOOKUPS]
-        elif name == "build":  # "map:": an alist builder builds too
-            intervals += ["map:build", "map:build:conflict", "map:build:again"]
-        else:
-            intervals.append(name)
-    intervals.append("map:end")
-    return {"alist": alist, "intervals": intervals}
-
-
-FORMS: dict[Structure, list[str]] = _forms()
-
-
-def _key(entry: tuple[Any, Any]) -> Any:
-    return entry[0]
-
-
-def place(entries: Sequence[tuple[Any, Any]], key: Any) -> str:
-    """Where ``key`` lands in a list holding ``entries`` (ascending): ``foreign`` for a key that
-    cannot be compared with the list's (SPEC §2.2: the comparison's ``TypeError``)."""
-    if not entries:
-        return "empty"
-    first, last = entries[0][0], entries[-1][0]
-    if is_int(key) != is_int(first):  # the generators' keys: ints, and a string now and then
-        return "foreign"
-    at = bisect_left(entries, key, key=_key)
-    if at < len(entries) and entries[at][0] == key:
-        return "present"
-    if key > last:
-        return "above"
-    return "below" if key < first else "inside"
-
-
-def alist_form(op: Op, contents: Sequence[Sequence[tuple[Any, Any]]], built: bool) -> str:
-    """The form of an alist operation, given the contents of the lists it reads (in field order:
-    ``src``, or ``a`` and ``b``, or ``var``) and whether the builder is finished."""
-    name = op["op"]
-    if name in ("intersect", "union"):
-        callback = op.get("combine", "set")
-        if callback == "raise":
-            callback = f"raise-{op.get('after', 0)}"
-        size = ""
-        if any(len(c) >= LONG for c in contents):
-            size = ":long"
-        elif not all(contents):
-            size = ":empty"
-        elif op["a"] == op["b"]:
-            size = ":same"
-        return f"{name}:{callback}{size}"
-    if name in ("insert", "replace", "insert_with"):
-        key = op["key"]
-        where = place(contents[0], key)
-        if where == "foreign":
-            return f"{name}:foreign"
-        if name == "replace" and where == "present":
-            at = bisect_left(contents[0], key, key=_key)
-            where = "equal" if contents[0][at][1] == op["value"] else where
-        if name == "insert_with":
-            return f"insert_with:{op.get('fn', 'value')}:{where}"
-        return f"{name}:{'set:' if name == 'insert' and 'value' not in op else ''}{where}"
-    if name == "extend":
-        way = "up" if op["step"] > 0 else "down"
-        return f"extend:{way}{':long' if op['count'] >= LONG else ''}"
-    if name == "get":
-        where = place(contents[0], op["key"])
-        if where in ("foreign", "empty"):
-            return f"get:{where}"
-        return f"get:{'present' if where == 'present' else 'absent'}"
-    if name == "bad_handle":
-        call = op["call"]
-        second = call in ("intersect", "union") and op.get("position", 1) == 2
-        return f"bad_handle:{call}{':2' if second else ''}"
-    if name == "build":
-        return "build:again" if built else "build"
-    return str(name)
-
-
-def lookup_form(index: object, scopes: Mapping[int, int], indices: Sequence[int]) -> str:
-    """Where a lookup of ``index`` falls, given the recorded index -> scope and the recorded
-    indices in order."""
-    if not (is_int(index) and 0 <= index < 2**32):  # type: ignore[operator]
-        return "lookup:bad"
-    assert isinstance(index, int)
-    if index in scopes:
-        return "lookup:at"
-    if index in (0, 2**32 - 1):
-        return "lookup:edge"
-    at = bisect_left(indices, index)
-    if at == 0 or at == len(indices):
-        return "lookup:outside"
-    same = scopes[indices[at - 1]] == scopes[indices[at]]
-    return f"lookup:between-{'same' if same else 'different'}"
-
-
-def record_form(op: Op, records: Mapping[int, int], finished: bool) -> str:
-    """What a record is, given the records before it (index -> scope)."""
-    index, scope = op["index"], op["scope"]
-    if finished:
-        return "record:finished"
-    if not all(is_int(v) and 0 <= v < 2**32 for v in (index, scope)):
-        return "record:bad"
-    if index not in records:
-        return "record:new"
-    return "record:again" if records[index] == scope else "record:conflict"
+    found = [form for op in operations(structure).values() for form in op.forms()]  # type: ignore[arg-type]
+    return [*found, ENDS[structure]]  # type: ignore[index]
 
 
 @dataclass
@@ -225,7 +72,7 @@ class Ledger:
     def unreached(self) -> list[str]:
         """The forms of the run's structures that no check reached."""
         reached = self.by_form()
-        return [f for s in sorted(self.structures) for f in FORMS[s] if not reached[f]]  # type: ignore[index]
+        return [f for s in sorted(self.structures) for f in forms(s) if not reached[f]]
 
     def thinnest(self, n: int = 10) -> list[tuple[str, int]]:
         """The reached forms with the fewest checks."""
@@ -264,7 +111,7 @@ class Ledger:
             "schema": SCHEMA,
             "structures": sorted(self.structures),
             "engines": sorted(self.checks),
-            "forms": {s: FORMS[s] for s in sorted(self.structures)},  # type: ignore[index]
+            "forms": {s: forms(s) for s in sorted(self.structures)},
             "unreached": self.unreached(),
             "entries": entries,
         }

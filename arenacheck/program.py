@@ -3,7 +3,7 @@
 A program is a header line and one JSON object per operation. Version 1 is SPEC's language;
 version 2 adds the operations every engine needs to express any violation it can find (callbacks
 that raise or call back in, ``or_insert_with``, reads, bad handles and bad values, long runs,
-``build``). The operations and their fields are the vocabulary's (``arenacheck.vocabulary``);
+``build``). The operations and their fields are the registry's (``arenacheck.ops``);
 ``docs/programs.md`` documents every one. The writer always picks the lowest version that holds a
 program, so version-1 programs stay readable by version-1 tools.
 
@@ -19,18 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from arenacheck.domains import VAR, is_int
 from arenacheck.errors import ProgramError
-from arenacheck.vocabulary import (
-    DEFINING,
-    INT64,
-    OPERATIONS,
-    STRUCTURES,
-    VARIABLES,
-    Op,
-    Structure,
-    is_int,
-    run_keys,
-)
+from arenacheck.ops.base import Shape
+from arenacheck.structures import STRUCTURES, Op, Structure
 
 
 @dataclass
@@ -65,32 +57,39 @@ class Program:
         return path
 
 
-def complaint(structure: Structure, op: Op, version: int, defined: int) -> str | None:
-    """Why ``op`` is not a valid operation of ``version`` after ``defined`` variables, or None."""
+def complaint(structure: Structure, op: Op, version: int, shape: Shape) -> str | None:
+    """Why ``op`` is not a valid operation of ``version`` in a program of ``shape`` so far, or
+    None."""
+    from arenacheck.ops import operation as find
+    from arenacheck.ops import operations
+
     name = op.get("op")
-    operation = OPERATIONS[structure].get(name) if isinstance(name, str) else None
+    operation = find(structure, name)
     if operation is None:
-        known = ", ".join(OPERATIONS[structure])
+        known = ", ".join(operations(structure))
         return f"unknown {structure} operation {name!r} (known: {known})"
     if operation.version > version:
         return f"operation {name!r} needs a version-{operation.version} header"
+    fields = operation.fields
     for key in op:
-        if key != "op" and key not in operation.fields:
+        if key != "op" and key not in fields:
             return f"{name}: unknown field {key!r}"
     for key in operation.required:
         if key not in op:
             return f"{name}: missing field {key!r}"
-    for key, domain in operation.fields.items():
+    for key, domain in fields.items():
         if key in op and (problem := domain.check(op[key], version)) is not None:
             return f"{name}: field {key!r} = {json.dumps(op[key])} {problem}"
     for key, (other, value) in operation.only_with.items():
         if key in op and op.get(other) != value:
             return f"{name}: {key!r} goes with {json.dumps(other)}: {json.dumps(value)} only"
-    for key in VARIABLES:
-        if key in op and op[key] >= defined:
-            return f"{name}: variable {op[key]} is not defined yet (defined: 0..{defined - 1})"
-    if name == "extend" and not INT64[0] <= run_keys(op)[-1] < INT64[1]:
-        return "extend: the run's keys leave [-2**63, 2**63)"
+    for key, domain in fields.items():
+        if domain is VAR and key in op and op[key] >= shape.defined:
+            return (
+                f"{name}: variable {op[key]} is not defined yet (defined: 0..{shape.defined - 1})"
+            )
+    if (problem := operation.complaint(op, shape, version)) is not None:
+        return problem
     for key in operation.needs_v2_without:
         if key not in op and version < 2:
             return f"{name}: missing field {key!r} (leaving it out needs a version-2 header)"
@@ -99,35 +98,60 @@ def complaint(structure: Structure, op: Op, version: int, defined: int) -> str |
 
 def validate(program: Program, version: int = 2, path: str | None = None) -> None:
     """Raise ``ProgramError`` at the first line that is not a valid operation."""
-    defined = 1  # variable 0 is EMPTY
-    built = False
+    from arenacheck.ops import operation as find
+
+    shape = Shape()
     for op, line in zip(program.ops, program.lines, strict=True):
-        problem = complaint(program.structure, op, version, defined)
-        if problem is None and program.structure == "intervals":
-            problem = _interval_order(op["op"], built, version)
-            built = built or op["op"] == "build"
+        problem = complaint(program.structure, op, version, shape)
         if problem is not None:
             raise ProgramError(line, problem, path)
-        if program.structure == "alist" and op["op"] in DEFINING:
-            defined += 1
-
-
-def _interval_order(name: str, built: bool, version: int) -> str | None:
-    if name in ("lookup", "intervals") and not built:
-        return f"{name} before any build"
-    if name == "record" and built and version < 2:
-        return "record after build (recording on a finished builder needs a version-2 header)"
-    return None
+        find(program.structure, op["op"]).effect(shape)  # type: ignore[union-attr]
 
 
 def loads(text: str, path: str | None = None) -> Program:
-    """Parse and validate a program; ``ProgramError`` names the first bad line."""
-    ops: list[Op] = []
-    lines: list[int] = []
-    header: Mapping[str, Any] | None = None
+    """Parse and validate a program; ``ProgramError`` names the first bad line (a program
+    sequence, several headers, is read by ``loads_all``)."""
+    chunks = _chunks(text, path)
+    if len(chunks) > 1:
+        second = chunks[1][0][0]
+        raise ProgramError(second, "a second header: a program sequence (replay reads it)", path)
+    return _parse(chunks[0], path)
+
+
+def loads_all(text: str, path: str | None = None) -> list[Program]:
+    """Parse and validate a program, or a *program sequence*: several programs, each from its
+    header line, meant to run in order in one process (docs/programs.md)."""
+    return [_parse(chunk, path) for chunk in _chunks(text, path)]
+
+
+def _chunks(text: str, path: str | None) -> list[list[tuple[int, str]]]:
+    """The numbered lines of each program: a header line starts the next."""
+    chunks: list[list[tuple[int, str]]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
+        if not chunks or _is_header(raw):
+            chunks.append([])
+        chunks[-1].append((number, raw))
+    if not chunks:
+        raise ProgramError(1, "empty file: expected a header line", path)
+    return chunks
+
+
+def _is_header(raw: str) -> bool:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and "program" in value and "op" not in value
+
+
+def _parse(numbered: list[tuple[int, str]], path: str | None) -> Program:
+    """One program: its header line, then its operations."""
+    ops: list[Op] = []
+    lines: list[int] = []
+    header: Mapping[str, Any] | None = None
+    for number, raw in numbered:
         try:
             value = json.loads(raw, parse_constant=_reject_constant)
         except ValueError as err:
@@ -140,8 +164,7 @@ def loads(text: str, path: str | None = None) -> Program:
         else:
             ops.append(value)
             lines.append(number)
-    if header is None:
-        raise ProgramError(1, "empty file: expected a header line", path)
+    assert header is not None  # a chunk starts with its first line
     program = Program(header["program"], ops, lines)
     validate(program, header["version"], path)
     return program
@@ -162,17 +185,25 @@ def _check_header(header: Mapping[str, Any], line: int, path: str | None) -> Non
         raise ProgramError(line, f"unsupported version {header['version']!r} (1 or 2)", path)
 
 
-def read(path: str | Path) -> Program:
-    """Read a program file; unreadable files raise ``ProgramError`` too (one clear line)."""
+def _text(path: str | Path) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ProgramError(
             None, f"cannot read: {getattr(err, 'strerror', None) or err}", str(path)
         ) from None
-    return loads(text, str(path))
 
 
-def defined_variables(ops: Iterable[Op]) -> int:
-    """How many alist variables a sequence of operations defines (EMPTY included)."""
-    return 1 + sum(1 for op in ops if op["op"] in DEFINING)
+def read(path: str | Path) -> Program:
+    """Read a program file; unreadable files raise ``ProgramError`` too (one clear line)."""
+    return loads(_text(path), str(path))
+
+
+def read_all(path: str | Path) -> list[Program]:
+    """Read a program file or a program sequence: its programs, in order."""
+    return loads_all(_text(path), str(path))
+
+
+def dumps_all(programs: Iterable[Program]) -> str:
+    """A program sequence's text: each program, header first, one after another."""
+    return "".join(program.dumps() for program in programs)

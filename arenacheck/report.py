@@ -9,9 +9,10 @@ in a page of ``docs/``, so the prose around them stays as written.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
-from arenacheck.program import Program
+from arenacheck.program import Program, dumps_all
 
 DEFAULT_OUT = "arenacheck-failures"
 
@@ -21,6 +22,18 @@ def write_failure(program: Program, law: str, out: Path) -> Path:
     digest = hashlib.sha256(program.dumps().encode()).hexdigest()[:10]
     slug = law.replace(" ", "-")
     return program.write(out / f"{program.structure}-{slug}-{digest}.jsonl")
+
+
+def write_sequence(programs: Sequence[Program], law: str, out: Path) -> Path:
+    """Write a program sequence (the programs run before a failure, and the failing one) under a
+    name that says what broke and is stable for its text."""
+    text = dumps_all(programs)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    slug = law.replace(" ", "-")
+    path = out / f"{programs[-1].structure}-{slug}-sequence-{digest}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def write_between_markers(path: Path, text: str, name: str) -> None:

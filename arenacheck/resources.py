@@ -8,10 +8,12 @@ installed wheel has everything a checkout has: ``selftest`` its galleries, ``pro
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from arenacheck.vocabulary import Structure
+from arenacheck.program import Program, read_all
+from arenacheck.structures import Structure
 
 
 def root() -> Path:
@@ -51,6 +53,19 @@ def kernel(name: str) -> Path:
 def corpus() -> list[Path]:
     """The regression corpus: programs every implementation must pass."""
     return sorted((root() / "corpus").glob("*.jsonl"))
+
+
+def starts(structure: Structure) -> tuple[Program, ...]:
+    """The starts of programs traced from real code (the standard library's ``tomllib``): where
+    some stateful examples begin (``make seeds`` writes them, a program sequence per structure).
+    """
+    return _starts(structure)
+
+
+@cache
+def _starts(structure: Structure) -> tuple[Program, ...]:
+    path = root() / "seeds" / "starts" / f"{structure}.jsonl"
+    return tuple(read_all(path)) if path.exists() else ()
 
 
 def seeds(structure: Structure) -> Path:

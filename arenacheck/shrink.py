@@ -16,32 +16,54 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from arenacheck import laws
+from arenacheck.domains import VAR, is_int
+from arenacheck.drive import run_program
 from arenacheck.errors import ProgramError
+from arenacheck.ops import defining, operations
 from arenacheck.program import Program, validate
-from arenacheck.runner import Verdict, run_program
 from arenacheck.strict import NONE, Strictness
-from arenacheck.vocabulary import DEFINING, OPERATIONS, VARIABLES, Op, Structure, is_int
+from arenacheck.structures import Op, Structure
+from arenacheck.verdicts import Verdict
 
 #: The domains whose integers are worth moving towards 0 (``count`` goes towards 1, first).
 SHRINKABLE = frozenset({"key", "value", "start", "after", "index", "scope"})
-#: The integer fields worth moving towards 0, by structure: the vocabulary's fields of those
-#: domains.
-NUMBERS = {
-    structure: tuple(
-        sorted({f for op in ops.values() for f, d in op.fields.items() if d.name in SHRINKABLE})
-    )
-    for structure, ops in OPERATIONS.items()
-}
+
+
+def numbers(structure: Structure) -> tuple[str, ...]:
+    """The integer fields worth moving towards 0: the registry's fields of those domains."""
+    fields = operations(structure).values()
+    return tuple(sorted({f for op in fields for f, d in op.fields.items() if d.name in SHRINKABLE}))
+
+
+def variables(structure: Structure) -> frozenset[str]:
+    """The fields that name an alist variable."""
+    fields = operations(structure).values()
+    return frozenset(f for op in fields for f, d in op.fields.items() if d is VAR)
+
+
+class DoesNotFail(ValueError):
+    """The program to shrink keeps every law when run alone: nothing to shrink."""
+
+
+@dataclass
+class Shrunk:
+    """The smallest program found, its verdict, and whether shrinking finished (no candidate of
+    a whole pass broke the law: the program is minimal for the shrinker) or ran out of time."""
+
+    program: Program
+    verdict: Verdict
+    finished: bool
 
 
 def shrink(
     program: Program, impl: object, budget: float = 30.0, strict: Strictness = NONE
-) -> tuple[Program, Verdict]:
+) -> Shrunk:
     """The smallest program found within ``budget`` seconds that breaks the same law (under the
-    same ``strict`` decisions).
+    same ``strict`` decisions); ``DoesNotFail`` if the program keeps every law.
 
     A recursion failure (law 6) shrinks to the exact run length at which the stack runs out
     *in this process*; another context (a fuzz target's instrumented frames, a replay) may have a
@@ -50,7 +72,7 @@ def shrink(
     """
     verdict = run_program(program, impl, strict)
     if verdict.violation is None:
-        raise ValueError("the program does not fail: nothing to shrink")
+        raise DoesNotFail("the program does not fail: nothing to shrink")
     law = verdict.violation.law
     deadline = time.monotonic() + budget
 
@@ -69,7 +91,7 @@ def shrink(
         cut = ops[: line - 1]
         if (found := failing(cut)) is not None:
             ops, verdict = cut, found
-    changed = True
+    changed, finished = True, False
     while changed and time.monotonic() < deadline:
         changed = False
         for candidate in _candidates(program.structure, ops):
@@ -78,11 +100,13 @@ def shrink(
             if (found := failing(candidate)) is not None:
                 ops, verdict, changed = candidate, found, True
                 break
+        else:
+            finished = not changed  # a whole pass, and no smaller candidate fails
     if law == laws.NO_RECURSION:  # shrunk to the edge of the stack: move back from it
         roomy = [{**op, "count": op["count"] * 2} if op.get("count", 0) >= 8 else op for op in ops]
         if (found := failing(roomy)) is not None:
             ops, verdict = roomy, found
-    return Program(program.structure, ops), verdict
+    return Shrunk(Program(program.structure, ops), verdict, finished)
 
 
 def _candidates(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
@@ -96,7 +120,7 @@ def _candidates(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
         for start in range(0, len(ops), size):
             yield _without(structure, ops, set(range(start, min(start + size, len(ops)))))
         size //= 2
-    names = NUMBERS[structure]
+    names = numbers(structure)
     fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n))}
     for name, number in sorted(fields, key=lambda f: -abs(f[1])):  # in every operation at once
         for smaller in _smaller(number, floor=0):
@@ -122,11 +146,12 @@ def _without(structure: Structure, ops: list[Op], removed: set[int]) -> list[Op]
     if structure != "alist":
         return [op for i, op in enumerate(ops) if i not in removed]
     renumber: dict[int, int] = {0: 0}
+    names, fields = defining(structure), variables(structure)
     kept: list[Op] = []
     defined = 1
     for i, op in enumerate(ops):
-        rewritten = _rename(op, renumber.__getitem__)
-        if op["op"] in DEFINING:
+        rewritten = _rename(op, renumber.__getitem__, fields)
+        if op["op"] in names:
             old = len(renumber)
             if i in removed:
                 renumber[old] = rewritten.get("src", rewritten.get("a", 0))
@@ -138,5 +163,5 @@ def _without(structure: Structure, ops: list[Op], removed: set[int]) -> list[Op]
     return kept
 
 
-def _rename(op: Op, rename: Callable[[int], int]) -> dict[str, Any]:
-    return {key: rename(value) if key in VARIABLES else value for key, value in op.items()}
+def _rename(op: Op, rename: Callable[[int], int], fields: frozenset[str]) -> dict[str, Any]:
+    return {key: rename(value) if key in fields else value for key, value in op.items()}

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from arenacheck.engines import exhaust
 from arenacheck.engines.exhaust import Bounds, canonical_keys, run
-from arenacheck.engines.load import ImplSpec
 from arenacheck.strict import CONFLICT_CHOICE, NONE, parse
+from arenacheck.targets import ImplSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 ADAPTER = ROOT / "examples" / "c" / "build" / "adapter"

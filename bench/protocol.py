@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from arenacheck import impl as bundled
+from arenacheck.drive import run_program
 from arenacheck.program import Program
 from arenacheck.protocol.client import External
-from arenacheck.runner import run_program
 
 REPEATS = 5
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from hypothesis import settings
 
 from arenacheck.engines.stateful import PROFILES, profile_name
 from arenacheck.report import write_failure
-from arenacheck.runner import ViolationFound
+from arenacheck.verdicts import ViolationFound
 
 for _name, _settings in PROFILES.items():
     settings.register_profile(_name, _settings)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from arenacheck import resources
+from arenacheck.drive import run_program
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
-from arenacheck.runner import run_program
 
 CORPUS = resources.corpus()
 GALLERY = resources.gallery() / "bugs"

@@ -13,14 +13,17 @@ import pytest
 
 from arenacheck import resources
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.engines import exhaust, selftest
 from arenacheck.engines.exhaust import Bounds, Certificate, Enumeration
-from arenacheck.engines.load import ImplSpec
+from arenacheck.engines.exhaust.alphabet import _text, canonical_keys, ordered
+from arenacheck.engines.exhaust.enumeration import _hash
 from arenacheck.engines.selftest import is_process, spec_of, structures_of
 from arenacheck.implementation import from_file
 from arenacheck.program import read
-from arenacheck.runner import run_program
+from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import NONE
+from arenacheck.targets import ImplSpec
 
 BUNDLED = ImplSpec()
 SMALL = {
@@ -35,7 +38,7 @@ def certify(bounds: Bounds, spec: ImplSpec = BUNDLED, **kw: Any) -> Certificate:
         certificate, found = exhaust.run(impl, spec, bounds, NONE, **kw)
     finally:
         impl.close()
-    assert found is None, found.found.violation.describe()
+    assert found is None, found.violation.describe()
     return certificate
 
 
@@ -57,28 +60,28 @@ def test_the_programs_of_one_operation_are_the_alphabet_on_an_empty_state() -> N
     assert certificate.programs == {1: len(expected)}
     digest = 0
     for op in expected:
-        digest ^= exhaust._hash(exhaust._text([op]))
+        digest ^= _hash(_text([op]))
     assert certificate.digest == f"{digest:064x}"
 
 
 def test_programs_that_differ_by_an_order_preserving_key_relabelling_run_once() -> None:
     ops = [{"op": "insert", "src": 0, "key": k} for k in (-1, 0)]
     bounds = Bounds("alist", 2, keys=3)
-    assert exhaust.canonical_keys(ops, bounds) == 0  # the two smallest keys of the domain
-    assert exhaust.canonical_keys(ops[1:], bounds) == 1  # 0 alone stands for -1 alone
-    assert exhaust.canonical_keys([{"op": "insert", "src": 0, "key": 2**63 - 1}], bounds) == 2
+    assert canonical_keys(ops, bounds) == 0  # the two smallest keys of the domain
+    assert canonical_keys(ops[1:], bounds) == 1  # 0 alone stands for -1 alone
+    assert canonical_keys([{"op": "insert", "src": 0, "key": 2**63 - 1}], bounds) == 2
 
 
 def test_accepted_records_run_in_one_order_and_refused_ones_anywhere() -> None:
     bounds = Bounds("intervals", 3, keys=3, scopes=2)
-    session = exhaust.IntervalSession(BUNDLED.load(("intervals",)))
+    session = IntervalSession(BUNDLED.load(("intervals",)))
     first = {"op": "record", "index": 1, "scope": 0}
     session.apply(first, 2)
     smaller = {"op": "record", "index": 0, "scope": 0}
     refused = {"op": "record", "index": True, "scope": 0}
-    assert not exhaust.ordered([first], smaller, session, bounds)
-    assert exhaust.ordered([first], refused, session, bounds)
-    assert exhaust.ordered([first], {"op": "record", "index": 1, "scope": 0}, session, bounds)
+    assert not ordered([first], smaller, session, bounds)
+    assert ordered([first], refused, session, bounds)
+    assert ordered([first], {"op": "record", "index": 1, "scope": 0}, session, bounds)
 
 
 def test_every_order_runs_more_programs_than_one_order_per_set() -> None:
@@ -196,7 +199,7 @@ def test_every_gallery_bug_is_found_at_its_declared_depth(path: Path) -> None:
     _, found = exhaust.run(impl, spec, bounds, NONE)
     assert found is not None, f"{path.stem}: nothing within {bounds}"
     assert found.depth == bounds.max_ops  # not shallower: the declared depth is the smallest
-    assert found.found.violation.law in subject.LAWS
+    assert found.violation.law in subject.LAWS
     assert run_program(found.program, impl).violation is not None  # shrunk, and replays
 
 

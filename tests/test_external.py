@@ -17,10 +17,10 @@ import pytest
 from arenacheck import laws, resources
 from arenacheck import model as model_impl
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.program import loads
 from arenacheck.protocol.client import External
 from arenacheck.protocol.server import Server
-from arenacheck.runner import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = resources.gallery() / "bugs"

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 import arenacheck.impl
 import arenacheck.model
 from arenacheck import resources
+from arenacheck.drive import run_program
 from arenacheck.engines.fuzz.decode import run_bytes
 from arenacheck.implementation import import_module, load
 from arenacheck.program import loads, read
-from arenacheck.runner import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {

@@ -12,9 +12,9 @@ import pytest
 
 from arenacheck import resources
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
-from arenacheck.runner import run_program
 
 pytestmark = pytest.mark.slow
 

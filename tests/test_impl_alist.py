@@ -10,9 +10,9 @@ import pytest
 
 import arenacheck.impl
 from arenacheck import BuilderFinished, InvalidHandle
+from arenacheck.drive import run_program
 from arenacheck.impl import EMPTY, ListBuilder
 from arenacheck.program import Program
-from arenacheck.runner import run_program
 from arenacheck.workloads.bench import retained
 
 

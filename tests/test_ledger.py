@@ -12,10 +12,13 @@ import pytest
 import arenacheck.impl
 from arenacheck import laws
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.engines.forms import programs
-from arenacheck.ledger import FORMS, LONG, SCHEMA, Ledger, parse_requirement, unmet
+from arenacheck.ledger import SCHEMA, Ledger, forms, parse_requirement, unmet
+from arenacheck.ops.alist.lists import LONG
 from arenacheck.program import Program, loads
-from arenacheck.runner import STACK_HEADROOM, Stats, run_program
+from arenacheck.sessions.base import STACK_HEADROOM
+from arenacheck.verdicts import Stats
 
 PROGRAM = (
     '{"program": "alist", "version": 2}\n'
@@ -52,7 +55,7 @@ def test_the_forms_engine_reaches_every_form(structure: str) -> None:
         assert any(f == form for (_, f) in verdict.stats.entries), form
         ledger.add("forms", verdict.stats.entries, {})
     assert ledger.unreached() == []
-    assert len(FORMS[structure]) == len(programs(structure))  # type: ignore[index]
+    assert len(forms(structure)) == len(programs(structure))  # type: ignore[index]
 
 
 def test_requirements_name_a_form_a_law_or_both() -> None:
@@ -108,4 +111,4 @@ def test_check_meets_its_default_requirements_and_reports_every_engine(tmp_path:
     assert written["unreached"] == []
     assert {"forms", "stateful", "fuzz"} <= set(written["engines"])
     assert all(r["checks"] >= r["at_least"] for r in written["requirements"])
-    assert len(written["requirements"]) == len(FORMS["intervals"])
+    assert len(written["requirements"]) == len(forms("intervals"))

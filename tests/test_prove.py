@@ -18,10 +18,10 @@ pytest.importorskip("crosshair", reason="prove needs CrossHair: pip install 'are
 
 from arenacheck import laws, optional, resources
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.engines.prove import run as prove
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
-from arenacheck.runner import run_program
 
 GALLERY = resources.gallery() / "bugs"
 pytestmark = pytest.mark.slow

@@ -11,9 +11,9 @@ import pytest
 import arenacheck.impl
 import arenacheck.model
 from arenacheck import ProgramError, laws
+from arenacheck.drive import run_program
 from arenacheck.impl import alist as impl_alist
 from arenacheck.program import Program, loads
-from arenacheck.runner import run_program
 
 IMPLEMENTATIONS = [arenacheck.model, arenacheck.impl]
 

@@ -13,9 +13,9 @@ from hypothesis.stateful import get_state_machine_test
 
 import arenacheck.impl
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.engines.stateful import machine_for
 from arenacheck.program import read
-from arenacheck.runner import run_program
 from arenacheck.workloads.trace import (
     TRACED_OPS,
     flow_program,

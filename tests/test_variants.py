@@ -14,16 +14,17 @@ import pytest
 import arenacheck.impl
 from arenacheck import resources, strict
 from arenacheck.cli import main
+from arenacheck.drive import run_program
 from arenacheck.engines import stateful
 from arenacheck.engines.base import Job
 from arenacheck.engines.fuzz.jobs import fuzz
-from arenacheck.engines.load import ImplSpec
+from arenacheck.engines.fuzz.settings import FuzzSettings
 from arenacheck.engines.prove import run as prove
 from arenacheck.engines.selftest import command, is_process, structures_of, variants
 from arenacheck.implementation import from_file
 from arenacheck.program import Structure, read
 from arenacheck.protocol.client import External
-from arenacheck.runner import run_program
+from arenacheck.targets import ImplSpec
 
 VARIANTS = {path.stem: (path, from_file(path)) for path in variants()}
 IN_PROCESS = sorted(name for name, (_, module) in VARIANTS.items() if not is_process(module))
@@ -60,7 +61,7 @@ def test_every_freedom_has_a_variant_and_its_docs() -> None:
 def test_the_stateful_engine_passes_the_variant(name: str, structure: Structure) -> None:
     _, module = subject(name)
     outcome = stateful.run(structure, module, BUDGET, seed_value=0)
-    assert outcome.found is None, outcome.found and outcome.found.violation.describe()
+    assert outcome.failure is None, outcome.failure and outcome.failure.violation.describe()
     assert outcome.stats.programs > 0 and outcome.stats.total_checks > 0
 
 
@@ -75,7 +76,7 @@ def test_the_protocol_passes_the_variant(name: str, structure: Structure) -> Non
         outcome = stateful.run(structure, external, BUDGET, seed_value=0)
     finally:
         external.close()
-    assert outcome.found is None, outcome.found and outcome.found.violation.describe()
+    assert outcome.failure is None, outcome.failure and outcome.failure.violation.describe()
     assert outcome.stats.programs > 0
 
 
@@ -88,9 +89,14 @@ def test_fuzzing_passes_the_variant(name: str, structure: Structure) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         # An adapter without ``extend`` answers a long run one insert at a time, every reply
         # holding the whole list (SPEC §4): seconds per seed that has one, so it starts empty.
-        job = Job(spec, out=Path(scratch), seeds=not is_process(module))
-        outcome = fuzz(structure, BUDGET, job)
-        assert not outcome.failed, [p.read_text() for p in outcome.written]
+        job = Job(spec, out=Path(scratch))
+        settings = FuzzSettings(seeds=not is_process(module))
+        impl = spec.load((structure,))
+        try:
+            outcome, found = fuzz(structure, BUDGET, job, settings, impl)
+        finally:
+            impl.close()
+        assert not outcome.failed and found is None, found and found.program.dumps()
     assert outcome.stats.programs > 0
 
 

@@ -1,11 +1,13 @@
-"""One operation vocabulary: every part of the harness derives from it, so an operation is added in
-three places — the vocabulary, the runner's check, a generator rule — and the program reader, the
-interpreter, the protocol, the fuzz decoder and encoder follow. The test adds ``length`` (a read:
-how many entries a list holds) exactly as docs/design.md shows, and watches each part take it."""
+"""One registry of operations: every part of the harness iterates it, so an operation is one
+module — the class that says its fields, its checks, how it is made on one side and answered
+over the protocol — and the program reader, the sessions, the interpreter, the protocol server,
+the fuzz decoder and encoder follow. The test adds ``length`` (a read: how many entries a list
+holds) and watches each part take it."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,36 +15,45 @@ from hypothesis import settings
 from hypothesis.stateful import rule, run_state_machine_as_test
 
 import arenacheck.impl
-from arenacheck import laws, vocabulary
+from arenacheck import laws, ops
+from arenacheck.domains import VAR
+from arenacheck.drive import run_program
 from arenacheck.engines.fuzz import decode
 from arenacheck.engines.stateful import AlistMachine, machine_for
+from arenacheck.ops.alist.lists import AlistOperation
+from arenacheck.ops.base import Done, fields
 from arenacheck.program import Program, loads
 from arenacheck.protocol.server import Server
-from arenacheck.runner import AlistSession, run_program
-
-# 1. The vocabulary: its fields (their domains), its version, its reply, the reader method.
-LENGTH = vocabulary.Operation(
-    "length", {"var": vocabulary.VAR}, version=2, reply="value", reads="length"
-)
 
 
-# 2. The runner's check.
-def _op_length(self: AlistSession, op: Any) -> None:
-    var = self.var(op["var"])
-    actual = self.must(lambda: self.impl_reader.length(var.impl))
-    self.check(laws.CONTENTS, actual == len(var.items), len(var.items), actual, "length")
+class Length(AlistOperation):
+    """``length``: how many entries a list holds."""
+
+    name = "length"
+    required = fields(var=VAR)
+    version = 2
+    reply = "value"
+
+    def check(self, session: Any, op: Any) -> None:
+        var = session.var(op["var"])
+        actual = session.must(lambda: session.lists.impl_reader.length(var.impl))
+        session.check(laws.CONTENTS, actual == len(var.items), len(var.items), actual, "length")
+
+    def perform(self, side: Any, op: Any) -> Done:
+        return Done(value=side.reader.length(side.var(op["var"])))
+
+    def answer(self, side: Any, done: Done) -> dict[str, Any]:
+        return {"value": done.value}
 
 
-# 3. A generator rule.
-def length(self: AlistMachine, var: int) -> None:
-    self.apply({"op": "length", "var": var})
+LENGTH = Length()
 
 
 @pytest.fixture
-def with_length(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(vocabulary.ALIST, "length", LENGTH)
-    monkeypatch.setattr(AlistSession, "_op_length", _op_length, raising=False)
-    monkeypatch.setitem(decode.FORMS, "alist", [*decode.FORMS["alist"], decode.form(LENGTH, 16)])
+def with_length() -> Iterator[None]:
+    ops.register(LENGTH)
+    yield
+    ops.unregister(LENGTH)
 
 
 PROGRAM = (
@@ -74,6 +85,10 @@ def test_the_fuzz_decoder_makes_it_and_the_encoder_writes_it(with_length: None) 
 @pytest.mark.engine
 def test_a_generator_rule_drives_it(with_length: None) -> None:
     machine = machine_for("alist", arenacheck.impl)
+
+    def length(self: AlistMachine, var: int) -> None:
+        self.apply({"op": "length", "var": var})
+
     with_rule = type("WithLength", (machine,), {"length": rule(var=AlistMachine.lists)(length)})
     seen: list[str] = []
 

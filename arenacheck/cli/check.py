@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from arenacheck.cli import common, ledger
+from arenacheck.engines import engines
 from arenacheck.engines.base import Outcome
 from arenacheck.engines.plan import check
 
@@ -14,23 +15,8 @@ from arenacheck.engines.plan import check
 def add(sub: Any) -> None:
     parser = sub.add_parser("check", help="run the engines against an implementation (main job)")
     common.add_run_options(parser, "--budget", "the whole check")
-    parser.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="make the run reproducible"
-    )
-    parser.add_argument(
-        "--profile",
-        choices=["ci", "dev", "nightly"],
-        default=None,
-        help="Hypothesis settings profile (default: $ARENACHECK_PROFILE, "
-        "else ci under $CI, else dev)",
-    )
-    parser.add_argument(
-        "--backend",
-        choices=["hypothesis", "crosshair"],
-        default="hypothesis",
-        help="how the stateful engine picks values: at random (default) or by CrossHair's "
-        "solver (needs arenacheck[prove])",
-    )
+    for engine in engines():
+        engine.add_options(parser)
     ledger.add_options(parser)
     parser.set_defaults(func=run)
 
@@ -45,21 +31,11 @@ def defaults(outcomes: list[Outcome]) -> list[tuple[str, int]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from arenacheck.engines import stateful
-
     spec, strict = common.spec(args), common.strict(args)
     required = ledger.requirements(args)
-    try:
-        stateful.profile(args.profile)
-    except ValueError as err:
-        raise common.UsageError(str(err)) from None
-    if not stateful.backend_available(args.backend):
-        raise common.UsageError(
-            f"--backend {args.backend} needs hypothesis-crosshair: pip install 'arenacheck[prove]'"
-        )
+    settings = common.engine_settings(args, engines())
     started = time.monotonic()
-    settings = {"seed": args.seed, "profile": args.profile, "backend": args.backend}
-    outcomes, left_out = common.run_job(args, args.budget, check, **settings)
+    outcomes, left_out = common.run_job(args, args.budget, check, settings)
     backend = "" if args.backend == "hypothesis" else f" --backend {args.backend}"
     flags = spec.flags() + common.strict_flags(strict)
     print(f"arenacheck check {flags}{backend}")
@@ -67,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         common.print_outcome(outcome, flags)
     for phase in left_out:
         if phase.skipped is not None:
-            print(f"  (no {phase.engine} phase: {phase.skipped})")
+            print(f"  (no {phase.name} phase: {phase.skipped})")
     status = 1 if any(o.failed for o in outcomes) else 0
     print(f"{'violation found' if status else 'clean'} in {time.monotonic() - started:.1f} s")
     run_ledger = ledger.of(outcomes, common.structures(args))

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from arenacheck import strict as strictness
-from arenacheck.engines.base import Job, Outcome
-from arenacheck.engines.load import DEFAULT_IMPL, ImplSpec
+from arenacheck.engines.base import Engine, Job, Outcome
 from arenacheck.implementation import Implementation
 from arenacheck.protocol.client import DEFAULT_TIMEOUT
 from arenacheck.report import DEFAULT_OUT
-from arenacheck.runner import Stats
-from arenacheck.vocabulary import STRUCTURES, Structure
+from arenacheck.structures import STRUCTURES, Structure
+from arenacheck.targets import DEFAULT_IMPL, ImplSpec
+from arenacheck.verdicts import Stats
 
 T = TypeVar("T")
 
@@ -157,11 +157,19 @@ def unnamed(stats: Stats) -> str:
     return f" ({stats.unnamed} expected errors came without a known kind: their kind not checked)"
 
 
+def engine_settings(args: argparse.Namespace, engines: list[Engine]) -> dict[str, Any]:
+    """Each engine's settings, from the options it added; a bad one is a usage error."""
+    try:
+        return {engine.name: engine.settings(args) for engine in engines}
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def run_job(
     args: argparse.Namespace,
     seconds: float,
     run: Callable[[Job, Implementation], T],
-    **settings: Any,
+    settings: dict[str, Any],
 ) -> T:
     """Load the implementation ``args`` name (a bad one is a usage error here), and ``run`` the
     job of ``seconds`` (with each engine's ``settings``) under a progress display; the
@@ -172,36 +180,28 @@ def run_job(
     impl = spec(args).load(chosen)
     try:
         with Display() as display:
-            job = Job(
-                spec(args), chosen, seconds, Path(args.out), strict(args), display, **settings
-            )
+            job = Job(spec(args), chosen, seconds, Path(args.out), strict(args), display, settings)
             return run(job, impl)
     finally:
         impl.close()
 
 
 def print_outcome(outcome: Outcome, flags: str) -> None:
-    """One engine's outcome: a line of counts, then what it found — the violation with its
-    shrunk program, the files it wrote and how to replay them, notes, an error."""
+    """One engine's outcome: a line of counts, then what it found — the violation, the program
+    as the failure path left it (shrunk or not, written, replayed), notes, an error."""
     verdict = "VIOLATION" if outcome.failed else "clean"
     line = f"  {outcome.structure:<9} {verdict:<9} {outcome.engine}: {outcome.summary}"
     print(
         line + f" in {outcome.seconds:.1f} s" + unsupported(outcome.stats) + unnamed(outcome.stats)
     )
-    found = outcome.found
-    if found is not None:
+    failure = outcome.failure
+    if failure is not None:
         print()
-        print(found.violation.describe())
-        if found.program is not None:
-            print(f"\nminimal program ({len(found.program.ops)} operations):")
-            print(found.program.dumps(), end="")
+        print(failure.violation.describe())
+        for text in failure.describe(flags):
+            print(text)
     for note in outcome.notes:
         print(note)
-    for path in outcome.written:
-        note = ""
-        if outcome.reproduced is not None:
-            note = "  # reproduces it" if outcome.reproduced else "  # does NOT reproduce it"
-        print(f"  program: {path}\n  arenacheck replay {path} {flags}{note}")
     if outcome.error:
         print(f"  {outcome.error}")
 

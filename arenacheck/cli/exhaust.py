@@ -17,7 +17,7 @@ from typing import Any
 
 from arenacheck.cli import common, ledger
 from arenacheck.engines.base import Outcome
-from arenacheck.vocabulary import Structure
+from arenacheck.structures import Structure
 
 #: The report's schema: the ledger's report with the certificates beside it.
 SCHEMA = "arenacheck-exhaust/1"
@@ -181,7 +181,8 @@ def run(args: argparse.Namespace) -> int:
                     )
                 except ValueError as err:
                     raise common.UsageError(f"--resume {args.resume}: {err}") from None
-                outcomes.append(exhaust.outcome_of(certificate, found, Path(args.out)))
+                outcome = exhaust.outcome_of(certificate, found, impl, spec, strict, Path(args.out))
+                outcomes.append(outcome)
                 if found is not None:
                     break
                 certificates.append(certificate)
@@ -208,7 +209,7 @@ def combine(args: argparse.Namespace, required: list[tuple[str, int]]) -> int:
         raise common.UsageError(f"--combine: {err}") from None
     for whole in wholes:
         print(whole.describe())
-    outcomes = [exhaust.outcome_of(whole, None, Path(args.out)) for whole in wholes]
+    outcomes = [exhaust.ledger_outcome(whole) for whole in wholes]
     return finish(args, wholes, outcomes, 0, required, "arenacheck exhaust --combine")
 
 

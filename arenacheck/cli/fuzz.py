@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from arenacheck.cli import common, ledger
@@ -13,13 +12,8 @@ from arenacheck.engines import engine
 def add(sub: Any) -> None:
     parser = sub.add_parser("fuzz", help="coverage-guided fuzzing of the implementation (atheris)")
     common.add_run_options(parser, "--time", "the whole run")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="processes per target")
-    parser.add_argument(
-        "--corpus",
-        default="fuzz/corpus",
-        metavar="DIR",
-        help="corpus directory, one subdirectory per target (kept between runs)",
-    )
+    engine("fuzz").add_options(parser)
+    parser.set_defaults(corpus="fuzz/corpus")  # kept between the runs of this command
     parser.add_argument(
         "libfuzzer", nargs="*", metavar="-- LIBFUZZER_ARGS", help="passed to every target process"
     )
@@ -34,10 +28,8 @@ def run(args: argparse.Namespace) -> int:
     reason = fuzz.unavailable(spec)
     if reason is not None:
         raise common.UsageError(f"fuzzing needs atheris: {reason}")
-    if args.jobs < 1:
-        raise common.UsageError(f"--jobs must be at least 1, not {args.jobs}")
-    settings = {"jobs": args.jobs, "corpus": Path(args.corpus), "libfuzzer": tuple(args.libfuzzer)}
-    outcomes = common.run_job(args, args.time, fuzz.run, **settings)
+    settings = common.engine_settings(args, [fuzz])
+    outcomes = common.run_job(args, args.time, fuzz.run, settings)
     flags = spec.flags() + common.strict_flags(strict)
     print(f"arenacheck fuzz {flags}")
     for outcome in outcomes:

@@ -10,8 +10,8 @@ from arenacheck import optional
 from arenacheck.cli import common
 from arenacheck.cli.display import Display
 from arenacheck.engines.base import Job
-from arenacheck.engines.load import DEFAULT_IMPL, ImplSpec
 from arenacheck.implementation import load
+from arenacheck.targets import DEFAULT_IMPL, ImplSpec
 
 
 def add(sub: Any) -> None:
@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     failed = failed_conditions(summary.results, impl, job)
     for line in failed.notes:
         print(line)
-    for path in failed.written:
-        print(f"  program: {path}  (arenacheck replay {path} --impl {args.impl})")
+    if failed.failure is not None:
+        print(failed.failure.violation.describe())
+        for line in failed.failure.describe(f"--impl {args.impl}"):
+            print(line)
     print(summary.line(args.per_condition_timeout))
     return 1 if summary.failed else 0

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from arenacheck import resources
-from arenacheck.engines.load import ImplSpec
+from arenacheck.drive import run_program
+from arenacheck.failure import Failure, report
 from arenacheck.implementation import Implementation
 from arenacheck.program import read
 from arenacheck.protocol.client import DEFAULT_TIMEOUT
-from arenacheck.report import DEFAULT_OUT, write_failure
-from arenacheck.runner import ViolationFound, run_program
-from arenacheck.vocabulary import STRUCTURES, Structure
+from arenacheck.report import DEFAULT_OUT
+from arenacheck.structures import STRUCTURES, Structure
+from arenacheck.targets import ImplSpec
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -108,19 +109,25 @@ class Group(pytest.Collector):
         return made
 
 
+class Broken(Exception):
+    """A law broken: the failure path's report of it."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.violation.describe())
+        self.failure = failure
+
+
 class ArenacheckItem(pytest.Item):
-    """A check of the implementation: a violation is reported with its law and program."""
+    """A check of the implementation: a violation is reported with its law and program, as the
+    failure path left it (shrunk, written, replayed afresh)."""
 
     checked: Checked
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        found = excinfo.value
-        if isinstance(found, ViolationFound):
-            text = found.violation.describe()
-            if found.program is not None:
-                path = write_failure(found.program, found.violation.law, Path(DEFAULT_OUT))
-                text += f"\n\nprogram ({path}):\n{found.program.dumps()}"
-            return text
+        broken = excinfo.value
+        if isinstance(broken, Broken):
+            flags = self.checked.spec.flags()
+            return "\n".join([broken.failure.violation.describe(), *broken.failure.describe(flags)])
         return super().repr_failure(excinfo, style)
 
 
@@ -132,10 +139,13 @@ class MachineItem(ArenacheckItem):
 
     def runtest(self) -> None:
         from arenacheck.engines.stateful import examples, profile
+        from arenacheck.engines.stateful.engine import Where
 
-        found = examples(self.structure, self.checked.impl, profile(self.profile_name)).found
-        if found is not None:
-            raise found
+        where = Where(Path(DEFAULT_OUT), self.checked.spec)
+        settings = profile(self.profile_name)
+        outcome = examples(self.structure, self.checked.impl, settings, where=where)
+        if outcome.failure is not None:
+            raise Broken(outcome.failure)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"the {self.structure} machine"
@@ -152,7 +162,9 @@ class ProgramItem(ArenacheckItem):
             pytest.skip(f"a {program.structure} program; --arenacheck-structure leaves it out")
         verdict = run_program(program, self.checked.impl)
         if verdict.violation is not None:
-            raise ViolationFound(verdict.violation, program)
+            out, spec = Path(DEFAULT_OUT), self.checked.spec
+            impl = self.checked.impl
+            raise Broken(report(program, verdict.violation, impl, out, spec, budget=0.0))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"corpus program {self.program.name}"

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from arenacheck.cli import common, ledger
-from arenacheck.engines.base import Outcome
+from arenacheck.drive import run_program
 from arenacheck.errors import ProgramError
-from arenacheck.program import read
-from arenacheck.runner import Stats, run_program
+from arenacheck.ledger import Ledger
+from arenacheck.program import read_all
+from arenacheck.verdicts import Stats, Verdict
 
 #: Replays of more files than this print one line per violation only, under a progress bar.
 LISTED_FILES = 20
@@ -60,16 +61,18 @@ def run(args: argparse.Namespace) -> int:
             for path in files:
                 advance()
                 try:
-                    verdict = run_program(read(path), impl, strict)
+                    programs = read_all(path)
                 except ProgramError as err:
                     print(f"arenacheck: error: {err}", file=sys.stderr)
                     status = 2
                     continue
+                verdict, where = replay_all(programs, impl, strict)
+                for program in programs:
+                    structures.add(program.structure)
                 total.add(verdict.stats)
-                structures.add(verdict.program.structure)
                 if verdict.violation is not None:
                     status = max(status, 1)
-                    print(f"{path}: VIOLATION")
+                    print(f"{path}: VIOLATION{where}")
                     print(verdict.violation.describe())
                 elif verdict.unsupported is not None:
                     print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
@@ -88,5 +91,21 @@ def run(args: argparse.Namespace) -> int:
     if len(files) > LISTED_FILES:
         by_law = sorted(total.checks.items(), key=lambda kv: (-kv[1], kv[0]))
         print("law checks by law: " + ", ".join(f"{law} {n}" for law, n in by_law))
-    run_ledger = ledger.of([Outcome("replay", "", 0.0, total)], structures)
+    run_ledger = Ledger(structures=structures)
+    run_ledger.add("replay", total.entries, total.first)
     return ledger.finish(args, run_ledger, status, required, "arenacheck replay")
+
+
+def replay_all(programs: list[Any], impl: Any, strict: Any) -> tuple[Verdict, str]:
+    """A file's programs in order, in this one process (a program sequence: the programs that
+    ran before a failure, then it); the first violation's verdict, and which program it is."""
+    total = Stats()
+    verdict = None
+    for number, program in enumerate(programs, 1):
+        verdict = run_program(program, impl, strict)
+        total.add(verdict.stats)
+        if verdict.violation is not None:
+            where = f" (program {number} of {len(programs)})" if len(programs) > 1 else ""
+            return Verdict(program, verdict.violation, total), where
+    assert verdict is not None
+    return Verdict(verdict.program, None, total, verdict.unsupported), ""

@@ -3,7 +3,7 @@
 Random generation reaches most forms within a default budget, but not all on every run (a raising
 combine on two lists of 300 keys, say: law 6 on each merge form), and a gate must not depend on
 how fast the machine is. So ``check`` runs this fixed, deterministic set first: for each form of
-``ledger.FORMS``, a program that ends with an operation of that form, on lists and records built
+``ledger.forms``, a program that ends with an operation of that form, on lists and records built
 for it. Its requirements — every form the implementation could run, at least once — are
 ``check``'s default ``--require``. The programs are made from the forms themselves, so a form the
 vocabulary gains gets its program here (``test_forms.py`` holds every form to one).
@@ -14,14 +14,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from arenacheck.engines.base import Job, Outcome
-from arenacheck.engines.load import ImplSpec
+from arenacheck.drive import run_program
+from arenacheck.engines.base import Declared, Job, Outcome, Whole
+from arenacheck.failure import report
 from arenacheck.implementation import Implementation
-from arenacheck.ledger import FORMS, LONG
+from arenacheck.ledger import forms
+from arenacheck.ops.alist.lists import LONG
 from arenacheck.program import Program
-from arenacheck.report import write_failure
-from arenacheck.runner import Stats, ViolationFound, run_program
-from arenacheck.vocabulary import Op, Structure
+from arenacheck.structures import Op, Structure
+from arenacheck.verdicts import Stats
 
 #: A list of two entries (variable 1, keys 10 and 20) and another (variable 3: 20 and 30) that
 #: shares a key with it; the n-th list-producing line defines variable n.
@@ -140,16 +141,14 @@ def intervals_program(form: str) -> list[Op]:
 def programs(structure: Structure) -> list[tuple[str, Program]]:
     """A program for every form of ``structure``."""
     make = alist_program if structure == "alist" else intervals_program
-    return [(form, Program(structure, make(form))) for form in FORMS[structure]]
+    return [(form, Program(structure, make(form))) for form in forms(structure)]
 
 
-class FormsEngine:
+class FormsEngine(Declared):
     """Every form's program, in order, for each structure: deterministic, whatever the budget."""
 
     name = "forms"
-
-    def unavailable(self, spec: ImplSpec) -> str | None:
-        return None
+    schedule = Whole()
 
     def run(self, job: Job, impl: Implementation) -> list[Outcome]:
         outcomes = []
@@ -162,10 +161,17 @@ class FormsEngine:
                 stats.add(verdict.stats)
                 job.progress(f"forms · {structure}", number, len(made), form)
                 if verdict.violation is not None:
-                    outcome.found = ViolationFound(verdict.violation, program)
-                    path = write_failure(program, verdict.violation.law, job.out)
-                    outcome.written.append(path)
-                    outcome.reproduced = True  # it is the program, run once already as written
+                    before = [p for _, p in made[: number - 1]]
+                    outcome.failure = report(
+                        program,
+                        verdict.violation,
+                        impl,
+                        job.out,
+                        job.spec,
+                        job.strict,
+                        job.shrink,
+                        before,
+                    )
                     break
             outcome.seconds = time.monotonic() - started
             outcome.summary = f"{stats.programs} programs, a form each, {stats.total_checks} checks"

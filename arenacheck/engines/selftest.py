@@ -24,18 +24,17 @@ from types import ModuleType
 from typing import Any
 
 from arenacheck import resources
-from arenacheck.engines import engine
+from arenacheck.engines import NAMES, engine
 from arenacheck.engines.base import Job, Outcome
-from arenacheck.engines.exhaust import Bounds
-from arenacheck.engines.load import ImplSpec
-from arenacheck.engines.prove.run import UNLIMITED
 from arenacheck.implementation import from_file
-from arenacheck.program import read
-from arenacheck.runner import run_program
-from arenacheck.vocabulary import STRUCTURES, Structure
+from arenacheck.structures import STRUCTURES, Structure
+from arenacheck.targets import ImplSpec
 
-#: The columns: each engine alone, and the stateful engine through the protocol.
-ENGINES = ("exhaust", "stateful", "fuzz", "prove", "external")
+#: The engine served over the protocol in the ``external`` column.
+SERVED = "stateful"
+#: The columns: each engine alone (the forms engine is check's fixed set: not a detector of its
+#: own), and the stateful engine through the protocol.
+ENGINES = (*(name for name in NAMES if name != "forms"), "external")
 
 
 @dataclass
@@ -92,61 +91,37 @@ def spec_of(path: Path, subject: ModuleType, served: bool = False) -> ImplSpec:
     return ImplSpec(str(path))
 
 
-def _cell(outcomes: list[Outcome], spec: ImplSpec) -> Cell:
+def _cell(outcomes: list[Outcome]) -> Cell:
     """What an engine's outcomes say of a subject: caught (under which law) or not."""
     seconds = sum(o.seconds for o in outcomes)
     for outcome in outcomes:
-        if outcome.found is not None:
-            return Cell(True, seconds, outcome.found.violation.law)
-        if outcome.written:
-            return Cell(True, seconds, _law(read(outcome.written[0]), spec))
+        if outcome.failure is not None:
+            return Cell(True, seconds, outcome.failure.law)
         if outcome.error:
             return Cell(False, seconds, note=f"error: {outcome.error}")
     return Cell(False, seconds)
 
 
-def _law(program: Any, spec: ImplSpec) -> str:
-    """The law the runner reports when it replays an engine's program on the subject."""
-    impl = spec.load()
-    try:
-        violation = run_program(program, impl).violation
-    finally:
-        impl.close()
-    return violation.law if violation else "(does not replay)"
-
-
 def _run(name: str, path: Path, budget: float) -> Cell:
     """Engine ``name`` (``external``: the stateful one through the protocol) alone on the
-    subject at ``path`` for ``budget`` seconds, seed 0."""
+    subject at ``path`` for ``budget`` seconds, with the settings the engine takes for it."""
     subject = from_file(path)
     spec = spec_of(path, subject, served=name == "external")
-    which = "stateful" if name == "external" else name
-    if name == "stateful" and is_process(subject):
+    which = engine(SERVED if name == "external" else name)
+    if name == SERVED and is_process(subject):
         return Cell(False, 0.0, note="n/a (a process: see external)")
-    reason = engine(which).unavailable(spec)
+    reason = which.unavailable(spec)
     if reason is not None:
         return Cell(False, 0.0, note=f"n/a ({reason})")
-    backend = getattr(subject, "BACKEND", "hypothesis") if name == "stateful" else "hypothesis"
-    declared = getattr(subject, "EXHAUST", {})  # a bug's witness bounds; variants: check's
-    if name == "exhaust" and declared is None:
-        return Cell(False, 0.0, note="n/a (no small domain holds a witness)")
-    bounds: dict[str, Any] = (
-        {st: Bounds(st, **declared) for st in structures_of(subject)} if declared else {}
-    )
+    structures = structures_of(subject)
+    settings = which.for_subject(subject, structures)
+    if isinstance(settings, str):
+        return Cell(False, 0.0, note=settings)
     with tempfile.TemporaryDirectory() as scratch:
-        job = Job(
-            spec,
-            structures_of(subject),
-            budget,
-            out=Path(scratch),
-            seed=0,
-            backend=backend,
-            max_paths=UNLIMITED,
-            bounds=bounds,
-        )
+        job = Job(spec, structures, budget, out=Path(scratch), settings={which.name: settings})
         impl = spec.load(job.structures)
         try:
-            return _cell(engine(which).run(job, impl), spec)
+            return _cell(which.run(job, impl))
         finally:
             impl.close()
 

@@ -3,9 +3,9 @@
 It lets the suite test the protocol end to end (``check --impl-cmd "arenacheck serve --impl
 arenacheck.impl"`` must be clean, and a served gallery bug must be caught), and it lets test
 suites in other languages use the model as an oracle. A header line starts a new builder; every
-other line gets exactly one reply line, shaped as the vocabulary says, or an
+other line gets exactly one reply line, as the operation answers it (``Operation.answer``), or an
 ``{"error": "Kind: message"}`` for whatever the implementation raised. The operations themselves
-are the interpreter's. Nothing on stdin makes the server exit but its end.
+are made by the interpreter. Nothing on stdin makes the server exit but its end.
 """
 
 from __future__ import annotations
@@ -16,56 +16,33 @@ from typing import IO, Any
 
 from arenacheck.errors import ProgramError, error_kind
 from arenacheck.implementation import Implementation, adapt
-from arenacheck.interpreter import MISSING, ListProgram, MapProgram
-from arenacheck.vocabulary import ALIST, STRUCTURES, Op
+from arenacheck.interpreter import ListProgram, MapProgram
+from arenacheck.ops import operations
+from arenacheck.structures import STRUCTURES, Op
 
 Reply = dict[str, Any]
 
 
-class Lists:
-    """One ``ListBuilder`` behind the wire: the interpreter's program, and its replies."""
+class Side:
+    """One builder behind the wire, as the interpreter runs it: each operation is made by its
+    ``perform`` and answered by its ``answer``; one the registry does not hold is unsupported."""
 
-    def __init__(self, impl: Implementation) -> None:
-        self.program = ListProgram(impl.ListBuilder(), impl.EMPTY)
-
-    def reply(self, h: Any) -> Reply:
-        reader = self.program.reader
-        items = [list(pair) for pair in reader.items(h)]
-        return {"handle": h, "items": items, "cells": reader.cell_count}
+    def __init__(self, program: ListProgram | MapProgram, structure: str) -> None:
+        self.program = program
+        self.operations = operations(structure)  # type: ignore[arg-type]
 
     def apply(self, op: Op) -> Reply:
-        if op.get("op") not in ALIST:
+        operation = self.operations.get(op.get("op"))  # type: ignore[arg-type]
+        if operation is None:
             return {"unsupported": True}
-        done = self.program.apply(op)
-        shape = ALIST[op["op"]].reply
-        if shape == "list":
-            return self.reply(done.handle)
-        if shape == "extend":
-            return self.reply(done.handle) | {"steps": [list(step) for step in done.steps]}
-        if shape == "get":
-            found = done.value is not MISSING
-            return {"found": True, "value": done.value} if found else {"found": False}
-        if shape == "value":
-            return {"value": done.value}
-        return {}
+        return operation.answer(self.program, operation.perform(self.program, op))
 
 
-class Intervals:
-    """One ``IntervalMapBuilder`` behind the wire, and, once built, its map."""
-
-    def __init__(self, impl: Implementation) -> None:
-        self.program = MapProgram(impl.IntervalMapBuilder())
-
-    def apply(self, op: Op) -> Reply:
-        name = op.get("op")
-        if name not in ("record", "build", "lookup", "intervals"):
-            return {"unsupported": True}
-        answer = self.program.apply(op)
-        if name == "lookup":
-            return {"scope": answer}
-        if name == "intervals":
-            return {"intervals": [list(r) for r in answer]}
-        return {}
+def side(impl: Implementation, structure: str) -> Side:
+    """A new builder of ``structure`` behind the wire."""
+    if structure == "alist":
+        return Side(ListProgram(impl.ListBuilder(), impl.EMPTY), structure)
+    return Side(MapProgram(impl.IntervalMapBuilder()), structure)
 
 
 class Server:
@@ -73,7 +50,7 @@ class Server:
 
     def __init__(self, impl: object) -> None:
         self.impl = adapt(impl)
-        self.state: Lists | Intervals | None = None
+        self.state: Side | None = None
 
     def handle(self, line: str) -> str | None:
         """The reply line for ``line``; None for a header (which gets no reply)."""
@@ -89,7 +66,7 @@ class Server:
                 if structure not in STRUCTURES:
                     raise ProgramError(None, f"unknown program {structure!r}")
                 self.state = None
-                self.state = Lists(self.impl) if structure == "alist" else Intervals(self.impl)
+                self.state = side(self.impl, structure)
                 return None
             if self.state is None:
                 raise ProgramError(None, "an operation before any header")

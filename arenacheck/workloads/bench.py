@@ -28,7 +28,7 @@ from arenacheck.impl import ListBuilder as ImplListBuilder
 from arenacheck.interpreter import ListProgram, Step, compiled
 from arenacheck.model import IntervalMapBuilder as ModelMapBuilder
 from arenacheck.model import ListBuilder as ModelListBuilder
-from arenacheck.vocabulary import Op
+from arenacheck.structures import Op
 from arenacheck.workloads import trace
 
 Records = list[tuple[int, int]]

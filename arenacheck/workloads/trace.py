@@ -29,7 +29,7 @@ from typing import Any
 
 from arenacheck.model.intervals import coalesced, scope_of
 from arenacheck.program import Program
-from arenacheck.vocabulary import Op
+from arenacheck.structures import Op
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

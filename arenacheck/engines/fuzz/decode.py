@@ -13,43 +13,48 @@ and missing bytes read as zeros. So no input is wasted, and the program that bre
 exactly the operations applied so far.
 
 ``one_input`` is what a fuzz target calls: it runs the bytes against an implementation and, on a
-violation, shrinks the program, writes it under ``$ARENACHECK_FAILURES`` (``arenacheck-failures``)
-and raises, so that libFuzzer records its crash file too.
+violation, hands the program on and raises, so that libFuzzer records its crash file too: to the
+engine that started the target (``$ARENACHECK_FOUND``: it takes the program down the failure
+path), or, in a target run on its own (ClusterFuzzLite, OSS-Fuzz), down the failure path here,
+written under ``$ARENACHECK_FAILURES`` (``arenacheck-failures``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from arenacheck.engines.load import ImplSpec
-from arenacheck.errors import Unsupported
+from arenacheck.callbacks import COMBINES, FAILING, FNS
+from arenacheck.domains import HUGE_HANDLE
+from arenacheck.drive import Drive, drive
+from arenacheck.engines.aim import may_overflow
+from arenacheck.failure import report
 from arenacheck.implementation import Implementation
 from arenacheck.ledger import dump_entries
+from arenacheck.ops import Operation, operations
+from arenacheck.ops.alist.bad_handle import CALLS
 from arenacheck.program import Program
-from arenacheck.report import DEFAULT_OUT, write_failure
-from arenacheck.runner import AlistSession, IntervalSession, Session, Stats, Verdict, ViolationFound
-from arenacheck.shrink import shrink
+from arenacheck.report import DEFAULT_OUT, write_failure, write_sequence
+from arenacheck.sessions.alist import AlistSession
+from arenacheck.sessions.base import Session
+from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import NONE, Strictness, parse
-from arenacheck.vocabulary import (
-    BAD_HANDLE_CALLS,
-    COMBINES,
-    FAILING,
-    FNS,
-    HUGE_HANDLE,
-    OPERATIONS,
-    Op,
-    Operation,
-    Structure,
-)
+from arenacheck.structures import Op, Structure
+from arenacheck.targets import ImplSpec
+from arenacheck.verdicts import Stats, Verdict, Violation, ViolationFound, short
 
 MAX_OPS = 64
 LONG_RUN = 2000
 FAILURES_ENV = "ARENACHECK_FAILURES"
+#: Where a target started by the fuzz engine hands a violation's program over (unshrunk), with
+#: the programs the target ran before it as a program sequence.
+FOUND_ENV = "ARENACHECK_FOUND"
 STRICT_ENV = "ARENACHECK_STRICT"
 #: The file a fuzz target keeps its ledger in (``arenacheck.ledger``), for the process that
 #: started it: rewritten every ``LEDGER_EVERY`` seconds and before a violation ends the target.
@@ -101,7 +106,7 @@ class Context:
 
     def live(self) -> list[int]:
         """The variables an operation may name: defined by an operation that did not fail."""
-        return [i for i, var in enumerate(self.alists.vars) if var is not None]
+        return self.alists.live()
 
     def present(self) -> list[int]:
         """The int keys of the list the operation works on (its ``src`` or ``var``)."""
@@ -142,7 +147,7 @@ def _key(b: int, ctx: Context) -> Any:
 def _combine(b: int, ctx: Context) -> Any:
     """A combine form; ``add``/``sub`` become ``left`` where a result could leave 64 bits."""
     form = [*COMBINES, *FAILING][b % (len(COMBINES) + len(FAILING))]
-    if form in ("add", "sub") and ctx.alists.may_overflow(ctx.op["a"], ctx.op["b"]):
+    if form in ("add", "sub") and may_overflow(ctx.alists, ctx.op["a"], ctx.op["b"]):
         return "left"
     return form
 
@@ -178,7 +183,7 @@ def _scope(b: int, ctx: Context) -> Any:
     return BAD_U32[b - 248] if b >= 248 else b % 4
 
 
-#: The codec of each domain of the vocabulary.
+#: The codec of each domain of the language.
 CODECS: dict[str, Codec] = {
     "var": _var,
     "key": _key,
@@ -189,7 +194,7 @@ CODECS: dict[str, Codec] = {
     "after": lambda b, ctx: b % 4,
     "combine": _combine,
     "fn": pick(list(FNS)),
-    "call": pick(list(BAD_HANDLE_CALLS)),
+    "call": pick(list(CALLS)),
     "position": lambda b, ctx: 1 + b % 2,
     "bad handle": pick(BAD_HANDLES),
     "index": _index,
@@ -198,7 +203,7 @@ CODECS: dict[str, Codec] = {
 
 
 @dataclass(frozen=True)
-class Form:
+class Word:
     """One operation in the byte language: its fields in reading order, each with its codec and
     whether it may be left out (one byte first says: even, left out)."""
 
@@ -209,7 +214,7 @@ class Form:
     def available(self, ctx: Context) -> bool:
         """Whether the operation is valid now: an interval-map read needs a map."""
         if self.op.name in ("lookup", "intervals"):
-            return ctx.maps.model_map is not None
+            return ctx.maps.built
         return True
 
     def allowed(self, name: str, ctx: Context) -> bool:
@@ -217,14 +222,14 @@ class Form:
         return other is None or ctx.op.get(other[0]) == other[1]
 
 
-def form(operation: Operation, weight: int) -> Form:
-    """An operation's form: its fields in the vocabulary's order (which puts every field after
+def word(operation: Operation, weight: int) -> Word:
+    """An operation's word: its fields in the operation's order (which puts every field after
     the ones its codec looks at: a key after its list, ``count`` after ``src`` and ``step``)."""
     fields = tuple(
         (name, CODECS[domain.name], name in operation.optional)
         for name, domain in operation.fields.items()
     )
-    return Form(operation, fields, weight)
+    return Word(operation, fields, weight)
 
 
 #: How often each operation comes, relative to the others available (the kind byte is taken modulo
@@ -237,21 +242,24 @@ WEIGHTS: dict[Structure, dict[str, int]] = {
     },
     "intervals": {"record": 160, "build": 24, "lookup": 56, "intervals": 16},
 }  # fmt: skip
-#: The byte language: a form per operation of the vocabulary (default weight 16 for one new).
-FORMS: dict[Structure, list[Form]] = {
-    structure: [form(op, WEIGHTS[structure].get(name, 16)) for name, op in ops.items()]
-    for structure, ops in OPERATIONS.items()
-}
 
 
-def _choose(b: int, ctx: Context) -> Form:
-    """The form the kind byte ``b`` chooses among those available now, by weight."""
-    forms = [f for f in FORMS[ctx.session.structure] if f.available(ctx)]
-    at = b % sum(f.weight for f in forms)
-    for f in forms:
-        if at < f.weight:
-            return f
-        at -= f.weight
+def words(structure: Structure) -> list[Word]:
+    """The byte language: a word per operation of the registry (default weight 16 for one the
+    table does not name)."""
+    return [
+        word(op, WEIGHTS[structure].get(name, 16)) for name, op in operations(structure).items()
+    ]
+
+
+def _choose(b: int, ctx: Context) -> Word:
+    """The word the kind byte ``b`` chooses among those available now, by weight."""
+    found = [w for w in words(ctx.session.structure) if w.available(ctx)]
+    at = b % sum(w.weight for w in found)
+    for w in found:
+        if at < w.weight:
+            return w
+        at -= w.weight
     raise AssertionError("weights add up")
 
 
@@ -270,30 +278,27 @@ def decode_op(choices: Choices, session: Session) -> dict[str, Any]:
 # --- Running bytes ------------------------------------------------------------------------------
 
 
-def _session(structure: Structure, impl: object, strict: Strictness = NONE) -> Session:
-    return AlistSession(impl, strict) if structure == "alist" else IntervalSession(impl, strict)
+def _decoded(choices: Choices) -> Callable[[Drive], Iterator[Op]]:
+    """The operations the bytes say, each decoded in the state the ones before it left; an
+    interval program ends with a build if it has none."""
+
+    def stream(run: Drive) -> Iterator[Op]:
+        count = 0
+        while choices.left and count < MAX_OPS:
+            count += 1
+            yield decode_op(choices, run.session)
+        session = run.session
+        if isinstance(session, IntervalSession) and not session.built:
+            yield {"op": "build"}
+
+    return stream
 
 
 def run_bytes(
     structure: Structure, data: bytes, impl: object, strict: Strictness = NONE
 ) -> Verdict:
     """Decode ``data`` into a program while running it; the verdict holds that program."""
-    choices = Choices(data)
-    ops: list[Op] = []
-    session = _session(structure, impl, strict)
-    try:
-        while choices.left and len(ops) < MAX_OPS:
-            ops.append(decode_op(choices, session))
-            session.apply(ops[-1], len(ops) + 1)
-        if isinstance(session, IntervalSession) and session.model_map is None:
-            ops.append({"op": "build"})
-            session.apply(ops[-1], len(ops) + 1)
-        session.end(len(ops) + 1)
-    except ViolationFound as found:
-        return Verdict(Program(structure, ops), found.violation, session.stats)
-    except Unsupported:  # an external implementation cannot run the rest: nothing to check
-        session.stats.unsupported += 1
-    return Verdict(Program(structure, ops), None, session.stats)
+    return drive(structure, _decoded(Choices(data)), impl, strict)
 
 
 def target_impl() -> Implementation:
@@ -308,14 +313,18 @@ def target_strict() -> Strictness:
 
 
 class Kept:
-    """What a fuzz target exercised so far (every input's checks), and when it last wrote it."""
+    """What a fuzz target exercised so far (every input's checks), when it last wrote it, and
+    the programs it ran last (a violation that needs them is reported with them)."""
 
     stats = Stats()
     written = 0.0
+    recent: ClassVar[deque[Program]] = deque(maxlen=200)
 
     @classmethod
-    def add(cls, stats: Stats, now: bool = False) -> None:
-        cls.stats.add(stats)
+    def add(cls, verdict: Verdict, now: bool = False) -> None:
+        cls.stats.add(verdict.stats)
+        if verdict.violation is None:
+            cls.recent.append(verdict.program)
         path = os.environ.get(LEDGER_ENV)
         if path and (now or time.monotonic() - cls.written >= LEDGER_EVERY):
             cls.written = time.monotonic()
@@ -324,20 +333,49 @@ class Kept:
             os.replace(path + ".new", path)
 
 
+def hand_over(program: Program, violation: Violation, folder: Path) -> None:
+    """Hand a violation to the engine that started this target: the program, the violation as
+    seen here, and the programs this process ran before it (a program sequence)."""
+    write_failure(program, violation.law, folder)
+    seen = {
+        "line": violation.line,
+        "op": violation.op,
+        "law": violation.law,
+        "expected": short(violation.expected),
+        "actual": short(violation.actual),
+        "detail": violation.detail,
+    }
+    (folder / "violation.json").write_text(json.dumps(seen, default=repr))
+    if Kept.recent:
+        write_sequence([*Kept.recent, program], "before", folder / "before")
+
+
 def one_input(
     structure: Structure, data: bytes, impl: Implementation, strict: Strictness = NONE
 ) -> None:
-    """A fuzz target's body: raise ``ViolationFound`` (after writing its shrunk program)."""
+    """A fuzz target's body: on a violation, hand the program on and raise ``ViolationFound``."""
     verdict = run_bytes(structure, data, impl, strict)
-    Kept.add(verdict.stats, now=verdict.violation is not None)
+    Kept.add(verdict, now=verdict.violation is not None)
     if verdict.violation is None:
         return
-    program, verdict = shrink(verdict.program, impl, budget=20.0, strict=strict)
-    assert verdict.violation is not None
-    out = Path(os.environ.get(FAILURES_ENV) or DEFAULT_OUT)
-    path = write_failure(program, verdict.violation.law, out)
-    print(f"\narenacheck: violation; program written to {path}", flush=True)
-    raise ViolationFound(verdict.violation, program)
+    found = os.environ.get(FOUND_ENV)
+    if found:  # the engine that started this target takes it down the failure path
+        hand_over(verdict.program, verdict.violation, Path(found))
+        print(f"\narenacheck: violation ({verdict.violation.law})", flush=True)
+    else:
+        out = Path(os.environ.get(FAILURES_ENV) or DEFAULT_OUT)
+        failure = report(
+            verdict.program,
+            verdict.violation,
+            impl,
+            out,
+            ImplSpec.from_env(),
+            strict,
+            budget=20.0,
+            before=list(Kept.recent),
+        )
+        print("\n".join(["", failure.violation.describe(), *failure.describe("")]), flush=True)
+    raise ViolationFound(verdict.violation, verdict.program)
 
 
 # --- Seeds: programs encoded as the bytes that decode to them -----------------------------------
@@ -384,19 +422,17 @@ def encode(program: Program) -> bytes:
     import arenacheck.model as model
 
     out = bytearray()
-    session = _session(program.structure, model)
-    ops: list[Op] = []
+    run = Drive(program.structure, model)
     for op in program.ops:
-        chunk = encode_op(op, session)
+        chunk = encode_op(op, run.session)
         if chunk is None:
             continue
-        decoded = decode_op(Choices(bytes(chunk)), session)
+        decoded = decode_op(Choices(bytes(chunk)), run.session)
         if decoded != op:
             continue  # the byte language reads these bytes differently here: leave it out
         try:
-            session.apply(decoded, len(ops) + 2)
+            run.step(decoded)
         except ViolationFound:
             break
-        ops.append(decoded)
         out += bytes(chunk)
     return bytes(out)

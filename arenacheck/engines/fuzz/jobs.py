@@ -8,6 +8,7 @@ keep every job a plain child of this one, so a violation in any job stops them a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
@@ -21,10 +22,13 @@ from pathlib import Path
 
 from arenacheck import resources
 from arenacheck.engines.base import Job, Outcome
-from arenacheck.engines.fuzz.decode import FAILURES_ENV, LEDGER_ENV, STRICT_ENV
+from arenacheck.engines.fuzz.decode import FOUND_ENV, LEDGER_ENV, STRICT_ENV
+from arenacheck.engines.fuzz.settings import FuzzSettings
+from arenacheck.implementation import Implementation
 from arenacheck.ledger import load_entries
-from arenacheck.runner import Stats
-from arenacheck.vocabulary import Structure
+from arenacheck.program import Program, read, read_all
+from arenacheck.structures import Structure
+from arenacheck.verdicts import Stats, Violation
 
 STATUS = re.compile(
     r"#(?P<runs>\d+)\s+\w+\s+(?:cov: (?P<cov>\d+)\s+ft: \d+\s+)?corp: (?P<corp>\d+)/\S+"
@@ -60,40 +64,56 @@ class Progress:
         return f"{runs} execs · {rate} exec/s · cov {self.coverage} · corpus {self.corpus}"
 
 
+@dataclass
+class Found:
+    """A violation a target process handed over: its program, as the target found it, and the
+    programs the target ran before it (a program sequence), if any."""
+
+    program: Program
+    violation: Violation
+    before: list[Program]
+
+
 def fuzz(
     structure: Structure,
     seconds: float,
     job: Job,
+    settings: FuzzSettings,
+    impl: Implementation,
     on_progress: Callable[[Progress, float], object] = lambda progress, elapsed: None,
-) -> Outcome:
-    """Run the job's processes of one target for ``seconds``; stop all at the first violation.
-    The outcome's summary is libFuzzer's counts; its stats count executions as programs."""
+) -> tuple[Outcome, Found | None]:
+    """Run the job's processes of one target for ``seconds``; stop all at the first violation,
+    which comes back as found (the caller takes it down the failure path). The outcome's summary
+    is libFuzzer's counts; its stats count executions as programs."""
     with tempfile.TemporaryDirectory() as scratch:
-        corpus = job.corpus or Path(scratch) / "corpus"
-        return _fuzz(structure, seconds, job, corpus, on_progress, Path(scratch))
+        corpus = settings.corpus or Path(scratch) / "corpus"
+        return _fuzz(structure, seconds, job, settings, impl, corpus, on_progress, Path(scratch))
 
 
 def _fuzz(
     structure: Structure,
     seconds: float,
     job: Job,
+    settings: FuzzSettings,
+    impl: Implementation,
     corpus_root: Path,
     on_progress: Callable[[Progress, float], object],
     scratch: Path,
-) -> Outcome:
-    out, extra = job.out, list(job.libfuzzer)
+) -> tuple[Outcome, Found | None]:
+    out, extra = job.out, list(settings.libfuzzer)
     corpus = corpus_root / structure
     corpus.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
-    before = set(out.glob("*.jsonl"))
-    env = {**os.environ, **job.spec.env(), FAILURES_ENV: str(out), STRICT_ENV: ",".join(job.strict)}
+    found_dir = scratch / "found"
+    env = {**os.environ, **job.spec.env(), FOUND_ENV: str(found_dir)}
+    env[STRICT_ENV] = ",".join(job.strict)
     command = [sys.executable, "-m", "arenacheck.engines.fuzz.target", structure, str(corpus)]
-    if job.seeds and resources.seeds(structure).is_dir():
+    if settings.seeds and resources.seeds(structure).is_dir():
         command.append(str(resources.seeds(structure)))  # read at start; new inputs: `corpus`
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     if not any(flag.startswith("-use_value_profile") for flag in extra):
         flags.append("-use_value_profile=1")  # measured: finds the planted bugs sooner
-    ledgers = [scratch / f"ledger-{structure}-{number}.json" for number in range(job.jobs)]
+    ledgers = [scratch / f"ledger-{structure}-{number}.json" for number in range(settings.jobs)]
     processes = [
         subprocess.Popen(
             [*command, *flags, f"-seed={number + 1}"],
@@ -102,7 +122,7 @@ def _fuzz(
             text=True,
             env={**env, LEDGER_ENV: str(ledgers[number])},
         )
-        for number in range(job.jobs)
+        for number in range(settings.jobs)
     ]
     progress = Progress()
     selector = selectors.DefaultSelector()
@@ -132,19 +152,29 @@ def _fuzz(
         for process in processes:
             process.wait()
     failed = failed or any(p.returncode not in (0, -15) for p in processes)
-    written = sorted(set(out.glob("*.jsonl")) - before)
     stats = Stats(programs=progress.total)
     for path in ledgers:  # what each target exercised, as it last wrote it
         if path.exists():
             entries, first = load_entries(path.read_text())
             stats.add(Stats(entries=entries, first=first))
-    outcome = Outcome(
-        "fuzz", structure, time.monotonic() - started, stats, progress.describe(), written=written
-    )
-    if failed and not written:
+    outcome = Outcome("fuzz", structure, time.monotonic() - started, stats, progress.describe())
+    found = _found(found_dir) if failed else None
+    if failed and found is None:
         outcome.error = "a target process failed without a program file: see its output above"
     elif not failed and not progress.total:
         outcome.error = "the fuzzer ran nothing (no status line in its output)"
     elif not failed and not progress.coverage:
         outcome.error = "no coverage: the code under test was imported before instrumentation"
-    return outcome
+    return outcome, found
+
+
+def _found(folder: Path) -> Found | None:
+    """The violation a target handed over: its program and the violation as the target saw it
+    (``decode.hand_over``), and the programs the target ran before it."""
+    programs = sorted(folder.glob("*.jsonl"))
+    if not programs:
+        return None
+    sequences = sorted((folder / "before").glob("*.jsonl"))
+    before = read_all(sequences[0])[:-1] if sequences else []
+    violation = Violation(**json.loads((folder / "violation.json").read_text()))
+    return Found(read(programs[0]), violation, before)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from arenacheck.vocabulary import STRUCTURES
+from arenacheck.structures import STRUCTURES
 
 
 def main(structure: str, argv: list[str]) -> None:

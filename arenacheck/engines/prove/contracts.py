@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from arenacheck.callbacks import COMBINES
 from arenacheck.errors import ConflictingRecord
 from arenacheck.impl import kernels
 from arenacheck.impl.kernels import well_formed  # noqa: F401 - the contracts below use it
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals
-from arenacheck.vocabulary import COMBINES, Op
+from arenacheck.structures import Op
 
 #: Merges by number: 0 is the set form (keep the first value), then SPEC's combine forms.
 FORMS: list[tuple[str | None, Callable[[Any, Any], Any] | None]] = [(None, None), *COMBINES.items()]

@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from arenacheck.drive import run_program
 from arenacheck.engines.prove.contracts import (  # noqa: F401 - the conditions below use them
     INDICES,
     Entries,
@@ -27,8 +28,7 @@ from arenacheck.interpreter import ListProgram
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals  # noqa: F401 - the conditions use it
 from arenacheck.program import Program
-from arenacheck.runner import run_program
-from arenacheck.vocabulary import Op, Structure
+from arenacheck.structures import Op, Structure
 
 #: Never the implementation under proof: each copy ``bind`` makes has globals of its own that hold
 #: it. Calling a template itself fails.

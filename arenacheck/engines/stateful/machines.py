@@ -1,111 +1,36 @@
-"""The Hypothesis engine: stateful machines that generate programs, one operation at a time.
+"""The Hypothesis engine's machines: stateful machines that generate programs, one operation at
+a time.
 
-A machine never checks anything itself. Each rule builds one operation (SPEC §4, as data), hands
-it to a runner session, and keeps it; when the session reports a violation, the operations so far
-*are* the failing program, and Hypothesis shrinks that program like any other example. Rules read
-the model's contents (through the session) only to aim: at present keys, at equal values, at the
-gaps between records.
+A machine never checks anything itself. Each rule builds one operation (SPEC §4, as data) and
+steps the drive loop with it (``arenacheck.drive``); when a law breaks, the operations so far
+*are* the failing program. Rules read the model's contents (through the session's public reads)
+only to aim: at present keys, at equal values, at the gaps between records.
 
 ``machine_for(structure, impl)`` makes a machine class for any implementation; pytest collects
-its ``TestCase``, and ``arenacheck check`` drives it for a time budget through ``run`` (``ENGINE``).
+its ``TestCase``, and ``arenacheck check`` drives it for a time budget (``engine.run``).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Flaky
-from hypothesis.stateful import (
-    Bundle,
-    RuleBasedStateMachine,
-    get_state_machine_test,
-    initialize,
-    multiple,
-    rule,
-)
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
 
-from arenacheck import optional
-from arenacheck.engines.base import Job, Outcome, shares
-from arenacheck.engines.load import ImplSpec
-from arenacheck.errors import Unsupported
-from arenacheck.implementation import Implementation, adapt
+from arenacheck import resources
+from arenacheck.callbacks import COMBINES, FAILING, FNS
+from arenacheck.domains import HUGE_HANDLE
+from arenacheck.drive import Drive
+from arenacheck.engines.aim import may_overflow
+from arenacheck.implementation import Implementation, adapt, feature
+from arenacheck.ops.alist.bad_handle import CALLS
 from arenacheck.program import Program
-from arenacheck.report import write_failure
-from arenacheck.runner import (
-    AlistSession,
-    IntervalSession,
-    Session,
-    Stats,
-    ViolationFound,
-    run_program,
-)
-from arenacheck.shrink import shrink
+from arenacheck.sessions.alist import AlistSession
+from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import NONE, Strictness
-from arenacheck.vocabulary import (
-    BAD_HANDLE_CALLS,
-    COMBINES,
-    FAILING,
-    FNS,
-    HUGE_HANDLE,
-    Op,
-    Structure,
-    feature,
-)
-from arenacheck.workloads.trace import traced_starts
-
-PROFILE_ENV = "ARENACHECK_PROFILE"
-
-_COMMON = {
-    "deadline": None,
-    "suppress_health_check": [
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-}
-#: Settings profiles: ``ci`` is quick, ``dev`` the default, ``nightly`` long and deep, ``mutation``
-#: for ``make mutation`` (docs/mutation.md).
-PROFILES: dict[str, settings] = {
-    # ci: the same examples on every run (a test suite must pass on every fresh clone); runs
-    # driven for a time budget (``run``) still seed each batch afresh.
-    "ci": settings(
-        max_examples=40,
-        stateful_step_count=30,
-        derandomize=True,
-        **_COMMON,  # type: ignore[arg-type]
-    ),
-    "dev": settings(max_examples=150, stateful_step_count=50, **_COMMON),  # type: ignore[arg-type]
-    "nightly": settings(max_examples=4000, stateful_step_count=120, **_COMMON),  # type: ignore[arg-type]
-    # Mutation testing reruns the suite for each mutant: ci-sized, the same examples every run (a
-    # surviving mutant survives again, and its listing in docs/mutation.md stays true), and no
-    # shrinking: a mutant is killed by the first failure, nobody reads the minimal example.
-    "mutation": settings(
-        max_examples=60,
-        stateful_step_count=30,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        **_COMMON,  # type: ignore[arg-type]
-    ),
-}
-
-
-def profile_name() -> str:
-    """The profile named by ``$ARENACHECK_PROFILE`` (``ci`` when ``$CI`` is set, else ``dev``)."""
-    name = os.environ.get(PROFILE_ENV) or ("ci" if os.environ.get("CI") else "dev")
-    if name not in PROFILES:
-        raise ValueError(f"{PROFILE_ENV}={name!r}: choose one of {', '.join(PROFILES)}")
-    return name
-
-
-def profile(name: str | None = None) -> settings:
-    return PROFILES[name or profile_name()]
-
+from arenacheck.structures import Op, Structure
+from arenacheck.verdicts import Stats
 
 # --- Shared strategies --------------------------------------------------------------------------
 
@@ -134,7 +59,7 @@ class BudgetSpent(Exception):
 
 
 class ProgramMachine(RuleBasedStateMachine):
-    """Records every operation it applies, so a failure carries its program."""
+    """Steps one drive per example; a failure carries its program."""
 
     structure: Structure
     impl: Implementation
@@ -142,29 +67,33 @@ class ProgramMachine(RuleBasedStateMachine):
     deadline: float | None = None  # time.monotonic() after which no example starts
     from_traces: bool = True  # whether some examples start from a traced program
     strict: Strictness = NONE  # the project's own decisions to hold the implementation to
+    #: The programs this run's machines ran to the end, most recent last (shared by every machine
+    #: of one run: a violation that needs them is reported with them, as a program sequence).
+    history: list[Program] | None = None
+    HISTORY = 200
 
     def __init__(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise BudgetSpent()
         super().__init__()
-        try:
-            self.session: Session = self._session()
-        except ViolationFound as found:  # the implementation could not even make a builder
-            found.program = Program(self.structure, [])
-            raise
-        self.ops: list[Op] = []
+        self.drive = Drive(self.structure, self.impl, self.strict)
         self.failed = False
-        self.stopped = False  # an external implementation could not run the last operation
 
-    def _session(self) -> Session:
-        raise NotImplementedError
+    @property
+    def ops(self) -> list[Op]:
+        return self.drive.ops
+
+    @property
+    def stopped(self) -> bool:
+        """An external implementation could not run an operation: the example ends there."""
+        return self.drive.stopped
 
     def traced_start(self, data: st.DataObject) -> Program | None:
-        """Sometimes, the start of a program traced from real code (``trace.traced_starts``):
+        """Sometimes, the start of a program traced from real code (``resources.starts``):
         the example then begins in the state a type checker's semantic index is really in, with
         long in-order runs and joins of lists sharing an ancestor, and the rules go on from
         there. Not under the solver: a concrete prefix only costs it time."""
-        starts = traced_starts(self.structure) if self.from_traces else ()
+        starts = resources.starts(self.structure) if self.from_traces else ()
         if not starts or not rarely(data, TRACED_ONE_IN, "traced start"):
             return None
         return data.draw(st.sampled_from(starts), label="traced program")
@@ -174,31 +103,23 @@ class ProgramMachine(RuleBasedStateMachine):
         says so now: then this example ends here); whether it was applied."""
         if self.stopped or not self.impl.supports(feature(op)):
             return False
-        self.ops.append(op)
         try:
-            self.session.apply(op, len(self.ops) + 1)
-        except ViolationFound as found:
+            return self.drive.step(op)
+        except BaseException:
             self.failed = True
-            found.program = Program(self.structure, list(self.ops))
             raise
-        except Unsupported:
-            self.stopped = True
-            self.session.stats.unsupported += 1
-            return False
-        return True
 
     def teardown(self) -> None:
         try:
             if not self.failed and not self.stopped:
                 self.finish()
-                try:
-                    self.session.end(len(self.ops) + 1)
-                except ViolationFound as found:
-                    found.program = Program(self.structure, list(self.ops))
-                    raise
+                self.drive.end()
+                if self.history is not None:
+                    self.history.append(self.drive.program())
+                    del self.history[: -self.HISTORY]
         finally:
             if self.stats is not None:
-                self.stats.add(self.session.stats)
+                self.stats.add(self.drive.stats)
 
     def finish(self) -> None:
         """Last operations before the end-of-program checks."""
@@ -214,13 +135,11 @@ class AlistMachine(ProgramMachine):
     structure: Structure = "alist"
     lists: Bundle[int] = Bundle("lists")
 
-    def _session(self) -> Session:
-        return AlistSession(self.impl, self.strict)
-
     @property
     def alists(self) -> AlistSession:
-        assert isinstance(self.session, AlistSession)
-        return self.session
+        session = self.drive.session
+        assert isinstance(session, AlistSession)
+        return session
 
     def define(self, op: Op) -> Any:
         """Apply a list-producing operation; its variable joins the bundle unless it failed."""
@@ -317,7 +236,7 @@ class AlistMachine(ProgramMachine):
         kind = data.draw(st.sampled_from(["intersect", "union"]), label="kind")
         forms = [None, *COMBINES, *FAILING]
         combine = data.draw(st.sampled_from(forms), label="combine")
-        if combine in ("add", "sub") and self.alists.may_overflow(a, b):
+        if combine in ("add", "sub") and may_overflow(self.alists, a, b):
             combine = "left"  # programs keep combined values inside [-2**63, 2**63)
         op: dict[str, Any] = {"op": kind, "a": a, "b": b}
         if combine is not None:
@@ -372,7 +291,7 @@ class AlistMachine(ProgramMachine):
         return self.define({"op": "insert", "src": src, "key": "k", "value": value})
 
     @rule(
-        call=st.sampled_from(list(BAD_HANDLE_CALLS)),
+        call=st.sampled_from(list(CALLS)),
         handle=st.sampled_from([h for h in BAD_SCALARS if h is not None]),
         position=st.sampled_from([1, 2]),
     )
@@ -406,17 +325,15 @@ class IntervalsMachine(ProgramMachine):
 
     structure: Structure = "intervals"
 
-    def _session(self) -> Session:
-        return IntervalSession(self.impl, self.strict)
-
     @property
     def maps(self) -> IntervalSession:
-        assert isinstance(self.session, IntervalSession)
-        return self.session
+        session = self.drive.session
+        assert isinstance(session, IntervalSession)
+        return session
 
     @property
     def built(self) -> bool:
-        return self.maps.model_map is not None
+        return self.maps.built
 
     @initialize(scopes=st.integers(1, 4), data=st.data())
     def plan(self, scopes: int, data: st.DataObject) -> None:
@@ -497,6 +414,7 @@ def machine_for(
     deadline: float | None = None,
     from_traces: bool = True,
     strict: Strictness = NONE,
+    history: list[Program] | None = None,
 ) -> type[ProgramMachine]:
     """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
     base = MACHINES[structure]
@@ -508,165 +426,6 @@ def machine_for(
         "deadline": deadline,
         "from_traces": from_traces,
         "strict": strict,
+        "history": history,
     }
     return type(name, (base,), attributes)
-
-
-#: Steps per example under the CrossHair backend (docs/proving.md).
-CROSSHAIR_STEPS = 8
-
-#: The Hypothesis backends ``run`` offers: random generation, or CrossHair's solver, which picks
-#: each drawn value by symbolic execution (``hypothesis-crosshair``, docs/proving.md).
-BACKENDS = ("hypothesis", "crosshair")
-
-
-def backend_available(name: str) -> bool:
-    return name == "hypothesis" or optional.available("hypothesis_crosshair_provider")
-
-
-# --- Driving a machine for a time budget --------------------------------------------------------
-
-
-def examples(
-    structure: Structure, impl: object, settings_: settings, strict: Strictness = NONE
-) -> Outcome:
-    """The profile's examples (``max_examples`` of ``settings_``), once, whatever the time: what
-    a test suite runs (the pytest plugin). A failure is shrunk as a program, as ``run`` does,
-    not by Hypothesis, which takes minutes on a long list."""
-    return run(structure, impl, 0.0, None, settings_, None, settings_.max_examples, strict=strict)
-
-
-def run(
-    structure: Structure,
-    impl: object,
-    budget: float,
-    seed_value: int | None = None,
-    profile_settings: settings | None = None,
-    stats: Stats | None = None,
-    batch: int = 10,
-    on_batch: Callable[[Stats, float], object] | None = None,
-    backend: str = "hypothesis",
-    strict: Strictness = NONE,
-) -> Outcome:
-    """Run batches of examples until ``budget`` seconds pass or a violation is found.
-
-    Each batch gets its own seed, derived from ``seed_value`` when given, so a run is
-    reproducible batch by batch. The first failing example's program is shrunk as a program
-    (``arenacheck.shrink``): far faster than replaying the machine for every candidate.
-
-    With the ``crosshair`` backend the run is one long test instead (CrossHair keeps what it
-    learnt about paths for the whole test), ended by the machines' deadline.
-    """
-    stats = stats if stats is not None else Stats()
-    impl = adapt(impl, (structure,))
-    started = time.monotonic()
-    one_test = backend != "hypothesis"
-    deadline = started + budget if one_test else None
-    machine = machine_for(structure, impl, stats, deadline, not one_test, strict)
-    base = profile_settings or profile()
-    number = 0
-    while True:
-        test_settings = settings(
-            base,
-            backend=backend,
-            max_examples=10**9 if one_test else batch,
-            # Short examples under the solver: a long path times out and is thrown away.
-            stateful_step_count=min(base.stateful_step_count, CROSSHAIR_STEPS)
-            if one_test
-            else base.stateful_step_count,
-            database=None,
-            derandomize=False,  # each batch its own seed (``seed_value``), or a random one
-            verbosity=Verbosity.quiet,
-            report_multiple_bugs=False,
-            phases=[Phase.explicit, Phase.generate],  # shrinking is done on the program
-        )
-        test = get_state_machine_test(machine, settings=test_settings)
-        if seed_value is not None:
-            test = seed(seed_value * 1_000_003 + number)(test)
-        try:
-            test()
-        except BudgetSpent:
-            return _outcome(structure, stats, started)
-        except (ViolationFound, Flaky) as error:
-            found = _violation_in(error)
-            if found is None or found.program is None:
-                raise
-            program, verdict = shrink(found.program, impl, strict=strict)
-            assert verdict.violation is not None
-            found = ViolationFound(verdict.violation, program)
-            return _outcome(structure, stats, started, found)
-        number += 1
-        if on_batch is not None:
-            on_batch(stats, time.monotonic() - started)
-        if time.monotonic() - started >= budget:
-            return _outcome(structure, stats, started)
-
-
-def _outcome(
-    structure: Structure, stats: Stats, started: float, found: ViolationFound | None = None
-) -> Outcome:
-    summary = f"{stats.programs} programs, {stats.operations} operations, "
-    summary += f"{stats.total_checks} law checks"
-    seconds = time.monotonic() - started
-    return Outcome("stateful", structure, seconds, stats, summary, found)
-
-
-def _violation_in(error: BaseException) -> ViolationFound | None:
-    if isinstance(error, ViolationFound):
-        return error
-    for inner in getattr(error, "exceptions", ()):
-        found = _violation_in(inner)
-        if found is not None:
-            return found
-    return None
-
-
-def counts(stats: Stats) -> str:
-    """A run's counts so far, for a progress display."""
-    return f"{stats.programs} programs · {stats.operations} ops · {stats.total_checks} checks"
-
-
-class StatefulEngine:
-    """The Hypothesis machines on each structure in turn, each for its share of the job's time;
-    the first violation is shrunk, written, and replayed to show that it reproduces."""
-
-    name = "stateful"
-
-    def unavailable(self, spec: ImplSpec) -> str | None:
-        return None
-
-    def run(self, job: Job, impl: Implementation) -> list[Outcome]:
-        settings_ = profile(job.profile)
-        outcomes = []
-        for structure, seconds in shares(job.structures, job.seconds).items():
-            task = f"stateful · {structure}"
-            stats = Stats()
-
-            def shown(
-                stats: Stats, elapsed: float, task: str = task, total: float = seconds
-            ) -> None:
-                job.progress(task, elapsed, total, counts(stats))
-
-            outcome = run(
-                structure,
-                impl,
-                seconds,
-                seed_value=job.seed,
-                profile_settings=settings_,
-                stats=stats,
-                on_batch=shown,
-                backend=job.backend,
-                strict=job.strict,
-            )
-            job.progress(task, seconds, seconds, counts(outcome.stats))
-            outcomes.append(outcome)
-            if outcome.found is not None and outcome.found.program is not None:
-                path = write_failure(outcome.found.program, outcome.found.violation.law, job.out)
-                outcome.written.append(path)
-                again = run_program(outcome.found.program, impl, job.strict)
-                outcome.reproduced = not again.ok
-                break
-        return outcomes
-
-
-ENGINE = StatefulEngine()

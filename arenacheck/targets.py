@@ -1,7 +1,8 @@
 """What to check, as the user named it: a module or ``.py`` file (``--impl``), or a command that
 speaks the program protocol (``--impl-cmd``), turned into an ``Implementation``.
 
-It lives with the engines, not in the core: a command needs the protocol client. A spec also
+It lives above the core and the protocol (a command needs the protocol client) and below the
+engines, so that replaying a file does not go through them. A spec also
 travels: as flags (for the replay hint a report prints), and as environment variables (to a fuzz
 target or selftest cell running in a process of its own).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from arenacheck.implementation import Adapter, Implementation, load
 from arenacheck.protocol.client import DEFAULT_TIMEOUT, External
-from arenacheck.vocabulary import STRUCTURES, Structure
+from arenacheck.structures import STRUCTURES, Structure
 
 DEFAULT_IMPL = "arenacheck.impl"
 IMPL_ENV = "ARENACHECK_IMPL"

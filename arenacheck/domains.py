@@ -1,0 +1,90 @@
+"""The domains of the program language: the value sets an operation's fields hold.
+
+A domain has a name (the fuzz codecs and the stateful strategies are chosen by it) and the check
+a program line's value is validated by, for the program's version. The domains here are shared
+by several operations; a domain only one operation uses lives in that operation's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from arenacheck.callbacks import COMBINES, FAILING, FNS
+
+INT64 = (-(2**63), 2**63)
+#: Integer handles a ``bad_handle`` line may name: negative, or too large for any arena.
+HUGE_HANDLE = 2**40
+
+
+def is_int(value: object) -> bool:
+    """A JSON integer (``bool`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_int64(value: object) -> bool:
+    return is_int(value) and INT64[0] <= value < INT64[1]  # type: ignore[operator]
+
+
+def scalar(value: object) -> bool:
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+#: A domain's check: None when the value is fine for that program version, else a complaint.
+Check = Callable[[object, int], "str | None"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values one kind of field holds, and the check that validates a program line's
+    value."""
+
+    name: str
+    check: Check
+
+
+def _var(value: object, version: int) -> str | None:
+    return None if is_int(value) and value >= 0 else "must be a variable number"  # type: ignore[operator]
+
+
+def _key(value: object, version: int) -> str | None:
+    if is_int64(value) or (version >= 2 and isinstance(value, str)):
+        return None
+    return "must be an int in [-2**63, 2**63)" + (" or a string" if version >= 2 else "")
+
+
+def _value(value: object, version: int) -> str | None:
+    if is_int64(value) or (version >= 2 and value is None):
+        return None
+    return "must be an int in [-2**63, 2**63)" + (" or null" if version >= 2 else "")
+
+
+def _after(value: object, version: int) -> str | None:
+    return None if is_int(value) and value >= 0 else "must be an int >= 0"  # type: ignore[operator]
+
+
+def _combine(value: object, version: int) -> str | None:
+    names = (*COMBINES, *(FAILING if version >= 2 else ()))
+    return None if value in names else f"must be one of {', '.join(names)}"
+
+
+def _fn(value: object, version: int) -> str | None:
+    return None if value in FNS else f"must be one of {', '.join(FNS)}"
+
+
+def _u32(value: object, version: int) -> str | None:
+    if is_int(value) and 0 <= value < 2**32:  # type: ignore[operator]
+        return None
+    if version >= 2 and scalar(value):
+        return None  # a bad value on purpose: the model expects TypeError or ValueError
+    return "must be an int in [0, 2**32)" + (" (or any JSON scalar)" if version >= 2 else "")
+
+
+VAR = Domain("var", _var)
+KEY = Domain("key", _key)
+VALUE = Domain("value", _value)
+AFTER = Domain("after", _after)
+COMBINE = Domain("combine", _combine)
+FN = Domain("fn", _fn)
+INDEX = Domain("index", _u32)
+SCOPE = Domain("scope", _u32)

@@ -1,0 +1,287 @@
+"""The exhaust engine's search: every canonical program within the bounds, depth first, each
+applied by the drive loop, a prefix shared with its extensions by a fork of its drive (or re-run,
+where the implementation is a process); units of work for shards and checkpoints."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import arenacheck
+from arenacheck.drive import Drive
+from arenacheck.engines.exhaust.alphabet import (
+    SPLIT,
+    Bounds,
+    _text,
+    alist_alphabet,
+    canonical_keys,
+    intervals_alphabet,
+    long_runs,
+    ordered,
+)
+from arenacheck.engines.exhaust.certificate import Certificate, combine, implementation_of
+from arenacheck.implementation import Implementation
+from arenacheck.program import Program
+from arenacheck.sessions.alist import AlistSession
+from arenacheck.sessions.intervals import IntervalSession
+from arenacheck.strict import Strictness
+from arenacheck.structures import Op
+from arenacheck.targets import ImplSpec
+from arenacheck.verdicts import Stats, Violation, ViolationFound
+
+#: How many of the programs counted last a failure that does not reproduce alone is reported with.
+RECENT = 200
+
+
+def _hash(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest(), 16)
+
+
+@dataclass
+class Found:
+    """The first violation, at the smallest depth the search reached one, and the programs the
+    search counted just before it (in this process)."""
+
+    depth: int
+    program: Program
+    violation: Violation
+    before: list[Program]
+
+
+class Enumeration:
+    """One depth-first enumeration of the bounds' programs against one implementation.
+
+    What a unit's programs counted is *pending* until the unit is done, then *committed*: a
+    checkpoint (``on_unit``) holds only whole units, so a resumed run neither skips nor counts
+    twice. A unit is a program of fewer than ``SPLIT`` operations alone, or a program of
+    ``SPLIT`` operations with all its extensions."""
+
+    def __init__(
+        self,
+        impl: Implementation,
+        bounds: Bounds,
+        strict: Strictness,
+        shard: tuple[int, int] = (0, 1),
+        done: set[str] | None = None,
+        on_unit: Callable[[Enumeration], object] = lambda run: None,
+    ) -> None:
+        self.impl, self.bounds, self.strict = impl, bounds, strict
+        self.shard, self.done = shard, done if done is not None else set()
+        self.on_unit = on_unit
+        self.stats = Stats()  # committed
+        self.programs: Counter[int] = Counter()
+        self.digest = 0
+        self.units: list[str] = []
+        self.executed = 0  # operations applied, prefixes re-run included
+        self._pending = (Stats(), Counter[int](), [0])
+        self.recent: deque[Program] = deque(maxlen=RECENT)
+        self.found: Found | None = None
+        self.limit = bounds.max_ops  # lowered to the depth of a violation, to find shallower
+        self.snapshots = True  # share prefixes by forks; off: re-run them
+        self.progress = (0, 0)  # first operations done, of all
+        self.head: Certificate | None = None  # what the run is of (``blank``)
+
+    # Drives: made fresh, forked from a prefix's, or the prefix re-run.
+
+    def _drive(self) -> Drive:
+        return Drive(self.bounds.structure, self.impl, self.strict)
+
+    def _replay(self, ops: Sequence[Op]) -> Drive:
+        """A drive with ``ops`` applied again from the start (nothing counted)."""
+        drive = self._drive()
+        for op in ops:
+            drive.step(op)
+        self.executed += len(ops)
+        drive.recount()
+        return drive
+
+    def alphabet(self, drive: Drive) -> list[Op]:
+        session = drive.session
+        if isinstance(session, AlistSession):
+            return alist_alphabet(session, self.bounds)
+        assert isinstance(session, IntervalSession)
+        return intervals_alphabet(session, self.bounds)
+
+    # The search.
+
+    def run(self) -> None:
+        drive = self._drive()
+        first = long_runs() if self.bounds.long else self._choices(drive, [])
+        self.progress = (0, len(first))
+        for done, op in enumerate(first, 1):
+            self._visit(drive, [], op, self.bounds.max_ops)
+            self.progress = (done, len(first))
+
+    def _explore(self, drive: Drive, path: list[Op], depth: int) -> None:
+        for op in self._choices(drive, path):
+            if len(path) + 1 > self.limit:
+                return
+            self._visit(drive, path, op, depth)
+
+    def _choices(self, drive: Drive, path: list[Op]) -> list[Op]:
+        ops = self.alphabet(drive)
+        session = drive.session
+        if self.bounds.commute and isinstance(session, IntervalSession):
+            ops = [op for op in ops if ordered(path, op, session, self.bounds)]
+        if self.bounds.long and len(path) == 1 and path[0]["op"] == "extend":
+            ops = [*long_runs(), *ops]  # a second long run, then the rest
+        return ops
+
+    def _unit(self, program: list[Op]) -> tuple[str, bool]:
+        """The unit ``program`` belongs to (its first ``SPLIT`` operations) and whether this
+        shard runs it and has not already (a resumed run)."""
+        unit = hashlib.sha256(_text(program[:SPLIT]).encode()).hexdigest()[:16]
+        index, count = self.shard
+        return unit, int(unit, 16) % count == index and unit not in self.done
+
+    def _visit(self, drive: Drive, path: list[Op], op: Op, depth: int) -> None:
+        program = [*path, op]
+        gap = canonical_keys(program, self.bounds)
+        if gap > min(depth, self.limit) - len(program):
+            return  # no extension within the bounds makes its keys canonical
+        # A longer program's first SPLIT operations were this shard's unit, or it is not here.
+        unit, mine = self._unit(program) if len(program) <= SPLIT else ("", True)
+        if len(program) == SPLIT and not mine:
+            return  # another shard's, or done before the run resumed
+        try:
+            child = drive.fork() if self.snapshots else self._replay(path)
+            applied = child.step(op)
+            self.executed += 1
+        except ViolationFound as found:
+            self._violation(program, found)
+            return
+        if not applied:
+            return  # an operation this implementation cannot run: nothing below it either
+        counted = mine and gap == 0
+        if self.snapshots:  # the extensions run on forks: the child ends after them, unchanged
+            self._extend(child, program, depth)
+            if counted:
+                self._end(child, program)
+        else:  # the extensions re-run the prefix: end the child while it is the builder
+            if counted:
+                self._end(child, program)
+            self._extend(child, program, depth)
+        if len(program) <= SPLIT and mine:
+            self._commit(unit)
+
+    def _extend(self, drive: Drive, program: list[Op], depth: int) -> None:
+        if len(program) < min(depth, self.limit):
+            self._explore(drive, program, depth)
+
+    def _end(self, drive: Drive, program: list[Op]) -> None:
+        """Count the program: its last operation's checks and the end-of-program checks."""
+        try:
+            drive.end()
+        except ViolationFound as found:
+            self._violation(program, found)
+            return
+        if drive.stopped:
+            return
+        stats, programs, digest = self._pending
+        stats.add(drive.stats, seen=self.stats.entries)
+        programs[len(program)] += 1
+        digest[0] ^= _hash(_text(program))
+        self.recent.append(Program(self.bounds.structure, list(program)))
+
+    def _commit(self, unit: str) -> None:
+        """A unit is done: what it counted joins the certificate, and a checkpoint may be
+        written (nothing, once a violation is found: there is no certificate to resume)."""
+        stats, programs, digest = self._pending
+        self.stats.add(stats)
+        self.programs.update(programs)
+        self.digest ^= digest[0]
+        self.units.append(unit)
+        self._pending = (Stats(), Counter[int](), [0])
+        if self.found is None:
+            self.on_unit(self)
+
+    def _violation(self, program: list[Op], found: ViolationFound) -> None:
+        if self.found is None or len(program) < self.found.depth:
+            failing = Program(self.bounds.structure, list(program))
+            self.found = Found(len(program), failing, found.violation, list(self.recent))
+            self.limit = len(program) - 1  # look only for shallower programs from here
+
+
+def run(
+    impl: Implementation,
+    spec: ImplSpec,
+    bounds: Bounds,
+    strict: Strictness,
+    shard: tuple[int, int] = (0, 1),
+    resume: Certificate | None = None,
+    on_unit: Callable[[Enumeration], object] = lambda run: None,
+) -> tuple[Certificate, Found | None]:
+    """Enumerate ``bounds`` against ``impl``: the certificate of what ran, and the first
+    violation (at its smallest depth), if any. ``resume`` is the checkpoint an interrupted run
+    of the same enumeration left (``--resume``): its units are not run again; ``ValueError`` if
+    it is of another run."""
+    started = time.monotonic()
+    head = blank(spec, bounds, shard)
+    if resume is not None and (resume.same_run(), resume.shard) != (head.same_run(), head.shard):
+        raise ValueError(
+            "the checkpoint is of another run (version, implementation, bounds, domain or shard)"
+        )
+    done = set(resume.units) if resume is not None else set()
+    enumeration = Enumeration(impl, bounds, strict, shard, done, on_unit)
+    enumeration.head = head
+    enumeration.snapshots = not spec.is_process  # a process holds one builder: re-run prefixes
+    enumeration.run()
+    certificate = certificate_of(enumeration, head)
+    certificate.seconds = time.monotonic() - started
+    if resume is not None:
+        certificate.add(resume)
+    return certificate, enumeration.found
+
+
+def blank(spec: ImplSpec, bounds: Bounds, shard: tuple[int, int] = (0, 1)) -> Certificate:
+    """The certificate of a run before anything ran: what it is of."""
+    return Certificate(
+        version=arenacheck.__version__,
+        implementation=implementation_of(spec),
+        bounds=asdict(bounds),
+        domain=bounds.domain(),
+        shard="whole" if shard == (0, 1) else f"{shard[0]}/{shard[1]}",
+    )
+
+
+def certificate_of(enumeration: Enumeration, head: Certificate) -> Certificate:
+    """What ``enumeration`` has committed so far, as a certificate of the run ``head`` names."""
+    stats = enumeration.stats
+    return dataclasses.replace(
+        head,
+        programs=dict(enumeration.programs),
+        operations=sum(depth * n for depth, n in enumeration.programs.items()),
+        executed=enumeration.executed,
+        checks=dict(stats.checks),
+        ledger={f"{law}@{form}": n for (law, form), n in stats.entries.items()},
+        digest=f"{enumeration.digest:064x}",
+        shared_prefixes=enumeration.snapshots,
+        units=list(enumeration.units),
+    )
+
+
+def checkpoint(enumeration: Enumeration, resume: Certificate | None) -> Certificate:
+    """What a run still going has committed (with what it resumed from): ``--resume``'s file."""
+    assert enumeration.head is not None
+    partial = certificate_of(enumeration, enumeration.head)
+    partial.complete = False
+    if resume is not None:
+        partial.add(resume)
+    return partial
+
+
+def combine_reports(certificates: Sequence[Certificate]) -> list[Certificate]:
+    """The wholes of the shards in ``certificates`` (of one run or several: grouped by bounds);
+    ``ValueError`` for a checkpoint, a shard missing or given twice, or mixed runs."""
+    import json
+
+    runs: dict[str, list[Certificate]] = {}
+    for certificate in certificates:
+        if not certificate.complete:
+            raise ValueError(f"shard {certificate.shard} is a checkpoint of a run not finished")
+        runs.setdefault(json.dumps(certificate.bounds, sort_keys=True), []).append(certificate)
+    return [combine(parts) for parts in runs.values()]

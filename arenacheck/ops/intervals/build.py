@@ -1,0 +1,47 @@
+"""``build``: turn the records into the map (SPEC §3): a conflict raises ``ConflictingRecord``
+and leaves the builder open; a fresh map is checked whole (normal form, every probe, the same
+map from the records reversed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from arenacheck.callbacks import attempt
+from arenacheck.ops.base import Done, Shape
+from arenacheck.ops.intervals.maps import MapOperation
+from arenacheck.structures import Op
+
+if TYPE_CHECKING:
+    from arenacheck.interpreter import MapProgram
+    from arenacheck.sessions.intervals import IntervalSession
+
+
+class Build(MapOperation):
+    name = "build"
+
+    def effect(self, shape: Shape) -> None:
+        shape.built = True
+
+    def check(self, session: IntervalSession, op: Op) -> None:
+        model_map, model_err = attempt(session.model_builder.build)
+        impl_map, impl_err = attempt(session.impl_builder.build)
+        session.same_outcome(model_err, impl_err)
+        if model_err is None:
+            session.model_map, session.impl_map = model_map, impl_map
+            session.check_map()
+
+    def perform(self, side: MapProgram, op: Op) -> Done:
+        side.map = side.builder.build()
+        return Done()
+
+    def forms(self) -> list[str]:  # "map:": an alist builder builds too
+        return ["map:build", "map:build:conflict", "map:build:again"]
+
+    def form(self, session: IntervalSession, op: Op) -> str:  # type: ignore[override]
+        if session.built:
+            return "map:build:again"
+        conflicts = len(session.scopes) < len(set(session.records))
+        return "map:build:conflict" if conflicts else "map:build"
+
+
+OPERATION = Build()
