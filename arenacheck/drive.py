@@ -69,7 +69,6 @@ class Drive:
             raise
         except Unsupported:
             self.stopped, self.unsupported = True, line
-            self.session.stats.unsupported += 1
             return False
         return True
 
@@ -84,7 +83,6 @@ class Drive:
             raise
         except Unsupported:
             self.stopped, self.unsupported = True, self.lines[-1] if self.lines else 1
-            self.session.stats.unsupported += 1
 
     def fork(self) -> Drive:
         """A copy to go on from, sharing what never changes (``Session.fork``)."""
@@ -121,7 +119,7 @@ def drive(
         stats = run.stats if run is not None else Stats(programs=1)
         assert found.program is not None
         return Verdict(found.program, found.violation, stats)
-    return Verdict(run.program(), None, run.stats, run.unsupported)
+    return Verdict(run.program(), None, run.stats, run.unsupported, run.session.cut_form)
 
 
 def run_program(program: Program, impl: object, strict: Strictness = NONE) -> Verdict:

@@ -73,6 +73,8 @@ class Failure:
         """The lines a command prints for it: the program, how shrunk, where written, and the
         replay command with what the replay showed."""
         size = f"{len(self.program.ops)} operations"
+        if self.reproduced is False:
+            size += "; it breaks the law only after the programs this process ran before it"
         lines = [f"\n{self.shrink} program ({size}):", self.program.dumps().rstrip("\n")]
         lines += [f"  {note}" for note in self.notes]
         if self.path is not None:
@@ -157,6 +159,20 @@ def replay(
         verdicts = [run_program(p, impl, strict) for p in read_all(path)]
         broken = [v.violation.law for v in verdicts if v.violation is not None]
         return law in broken, "in this process only: no spec to load it afresh"
+    try:
+        laws = fresh_laws(path, spec, strict)
+    except ReplayFailed as failed:
+        return False, f"a fresh process, which {failed}"
+    return law in laws, "a fresh process"
+
+
+class ReplayFailed(Exception):
+    """A fresh replay that gave no verdict (it crashed, or did not finish)."""
+
+
+def fresh_laws(path: Path, spec: ImplSpec, strict: Strictness = NONE) -> list[str]:
+    """The laws the programs of ``path`` break, replayed in order in a fresh interpreter on the
+    implementation ``spec`` names; ``ReplayFailed`` if it gives no verdict."""
     environ = {**os.environ, **spec.env(), STRICT_ENV: ",".join(sorted(strict))}
     argv = [sys.executable, "-m", "arenacheck.failure", str(path)]
     try:
@@ -164,13 +180,14 @@ def replay(
             argv, capture_output=True, text=True, env=environ, timeout=REPLAY_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
-        return False, f"a fresh process, which did not finish in {REPLAY_TIMEOUT:g} s"
+        raise ReplayFailed(f"did not finish in {REPLAY_TIMEOUT:g} s") from None
     try:
         answer = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         tail = " | ".join(done.stderr.strip().splitlines()[-2:])
-        return False, f"a fresh process, which exited with status {done.returncode}: {tail}"
-    return law in answer["laws"], "a fresh process"
+        raise ReplayFailed(f"exited with status {done.returncode}: {tail}") from None
+    laws: list[str] = answer["laws"]
+    return laws
 
 
 def fresh_replay(path: str) -> dict[str, Any]:

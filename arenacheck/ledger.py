@@ -13,6 +13,7 @@ check, and a program copied only when an entry is reached for the first time in 
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -20,13 +21,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arenacheck.structures import Structure
-from arenacheck.verdicts import Entry
+from arenacheck.verdicts import Entry, Stats
 
 #: The end-of-program checks' form (every list read again: law 3; the map's ranges once more).
 ENDS: dict[Structure, str] = {"alist": "end", "intervals": "map:end"}
-SCHEMA = "arenacheck-ledger/1"
+SCHEMA = "arenacheck-ledger/2"
+#: The forms ``check`` does not require, each with the reason: none. The forms engine runs a
+#: program for every form, so an implementation that runs every operation reaches them all; a
+#: form it cannot run must be accepted by name (``--allow-unsupported``), never dropped here.
+EXEMPT: dict[str, str] = {}
 
-__all__ = ["ENDS", "SCHEMA", "Entry", "Ledger", "forms", "parse_requirement", "unmet"]
+__all__ = [
+    "ENDS",
+    "EXEMPT",
+    "SCHEMA",
+    "Entry",
+    "Ledger",
+    "allowed",
+    "forms",
+    "parse_requirement",
+    "unmet",
+]
 
 
 def forms(structure: Structure | str) -> list[str]:
@@ -45,17 +60,41 @@ class Ledger:
     checks: dict[str, Counter[Entry]] = field(default_factory=dict)  # engine -> counts
     first: dict[Entry, tuple[str, str]] = field(default_factory=dict)  # -> (engine, program)
     structures: set[str] = field(default_factory=set)
+    #: Programs cut short by an operation the implementation answered unsupported, by engine and
+    #: by that operation's form.
+    cut: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def add(self, engine: str, counts: Counter[Entry], first: Mapping[Entry, str]) -> None:
+    def add(
+        self,
+        engine: str,
+        counts: Counter[Entry],
+        first: Mapping[Entry, str],
+        cut: Mapping[str, int] | None = None,
+    ) -> None:
         """One program's (or one process's) counts, as ``engine`` made them."""
         self.checks.setdefault(engine, Counter()).update(counts)
         for entry, program in first.items():
             self.first.setdefault(entry, (engine, program))
+        if cut:
+            self.cut.setdefault(engine, Counter()).update(cut)
+
+    def add_stats(self, engine: str, stats: Stats) -> None:
+        """What one engine's stats say: its checks, first programs and programs cut short."""
+        self.add(engine, stats.entries, stats.first, stats.cut)
 
     def merge(self, other: Ledger) -> None:
         for engine, counts in other.checks.items():
             self.add(engine, counts, {e: p for e, (g, p) in other.first.items() if g == engine})
+        for engine, cut in other.cut.items():
+            self.cut.setdefault(engine, Counter()).update(cut)
         self.structures |= other.structures
+
+    def cut_short(self) -> Counter[str]:
+        """Programs cut short, by the form answered unsupported, over every engine."""
+        out: Counter[str] = Counter()
+        for cut in self.cut.values():
+            out.update(cut)
+        return out
 
     def total(self) -> Counter[Entry]:
         out: Counter[Entry] = Counter()
@@ -113,6 +152,7 @@ class Ledger:
             "engines": sorted(self.checks),
             "forms": {s: forms(s) for s in sorted(self.structures)},
             "unreached": self.unreached(),
+            "unsupported": {e: dict(sorted(c.items())) for e, c in sorted(self.cut.items())},
             "entries": entries,
         }
 
@@ -135,18 +175,27 @@ def unmet(ledger: Ledger, requirements: Iterable[tuple[str, int]]) -> list[tuple
     return [(e, n, ledger.count(e)) for e, n in requirements if ledger.count(e) < n]
 
 
-def dump_entries(entries: Mapping[Entry, int], first: Mapping[Entry, str]) -> str:
-    """A process's entries and first programs, as JSON: how a fuzz target hands its ledger over."""
-    rows = [[law, form, n, first.get((law, form), "")] for (law, form), n in entries.items()]
-    return json.dumps({"schema": SCHEMA, "entries": rows})
+def allowed(form: str, accepted: Iterable[str]) -> bool:
+    """Whether ``--allow-unsupported`` names ``form``: the form itself, or a pattern
+    (``insert_with:*``, ``*:raise-*``) that matches it."""
+    return any(fnmatch.fnmatchcase(form, pattern) for pattern in accepted)
 
 
-def load_entries(text: str) -> tuple[Counter[Entry], dict[Entry, str]]:
-    """The entries and first programs ``dump_entries`` wrote."""
-    counts: Counter[Entry] = Counter()
-    first: dict[Entry, str] = {}
-    for law, form, n, program in json.loads(text)["entries"]:
-        counts[(law, form)] += n
+def dump_entries(stats: Stats) -> str:
+    """A process's entries, first programs and programs cut short, as JSON: how a fuzz target
+    hands its ledger over."""
+    first = stats.first
+    rows = [[law, form, n, first.get((law, form), "")] for (law, form), n in stats.entries.items()]
+    return json.dumps({"schema": SCHEMA, "entries": rows, "cut": dict(stats.cut)})
+
+
+def load_entries(text: str) -> Stats:
+    """What ``dump_entries`` wrote, as stats."""
+    data = json.loads(text)
+    stats = Stats(cut=Counter(data.get("cut", {})))
+    stats.unsupported = sum(stats.cut.values())
+    for law, form, n, program in data["entries"]:
+        stats.entries[(law, form)] += n
         if program:
-            first.setdefault((law, form), program)
-    return counts, first
+            stats.first.setdefault((law, form), program)
+    return stats

@@ -5,7 +5,8 @@ the *same* law, using nothing but the runner. Working on programs rather than on
 choice sequence makes it fast (a candidate costs one run of a short program, not a pass through a
 generator) and shared by every engine. It is greedy delta debugging:
 
-1. cut everything after the failing line, and shorten long runs of keys;
+1. cut everything after the failing line; delete the costliest operations (long runs), then
+   shorten long runs of keys;
 2. delete chunks of operations, halving the chunk size down to single operations; deleting an
    operation that defines a variable redirects later uses of it to the list it was made from;
 3. move integers towards 0: one number everywhere it occurs (keys that must stay equal), then
@@ -110,8 +111,15 @@ def shrink(
 
 
 def _candidates(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
-    """Smaller programs: shorter runs first (they make every later candidate cheaper: a run of
-    2,000 decreasing keys costs two million cells), then the biggest cuts, then small numbers."""
+    """Smaller programs: without the costliest operations first (long runs, most keys first:
+    they make every later candidate cheaper — a run of 2,000 decreasing keys costs two million
+    cells — so shrinking finishes on a slow implementation), then shorter runs, then the biggest
+    cuts, then small numbers."""
+    costly = sorted(
+        (i for i, op in enumerate(ops) if op.get("count", 0) >= 8), key=lambda i: -ops[i]["count"]
+    )
+    for index in costly:
+        yield _without(structure, ops, {index})
     for index, op in enumerate(ops):
         for count in _smaller(op.get("count"), floor=1):
             yield [*ops[:index], {**op, "count": count}, *ops[index + 1 :]]

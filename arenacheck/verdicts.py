@@ -67,7 +67,9 @@ class Stats:
     programs: int = 0
     operations: int = 0
     checks: Counter[str] = field(default_factory=Counter)
-    unsupported: int = 0  # programs an external implementation could not run to the end
+    unsupported: int = 0  # programs an implementation could not run to the end
+    #: Those programs by the form of the operation answered unsupported (``end``: the end checks).
+    cut: Counter[str] = field(default_factory=Counter)
     unnamed: int = 0  # expected errors an external implementation reported without a known kind
     entries: Counter[Entry] = field(default_factory=Counter)
     first: dict[Entry, str] = field(default_factory=dict)  # a program's text, JSON Lines
@@ -83,6 +85,7 @@ class Stats:
         self.operations += other.operations
         self.checks.update(other.checks)
         self.unsupported += other.unsupported
+        self.cut.update(other.cut)
         self.unnamed += other.unnamed
         for entry in other.entries.keys() - self.entries.keys():
             if entry not in self.first and entry not in seen:
@@ -109,7 +112,8 @@ class Verdict:
     program: Program
     violation: Violation | None
     stats: Stats
-    unsupported: int | None = None  # the line an external implementation could not run
+    unsupported: int | None = None  # the line an implementation answered unsupported
+    cut: str | None = None  # that operation's form
 
     @property
     def ok(self) -> bool:

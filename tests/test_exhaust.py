@@ -5,6 +5,9 @@ declares, and each legal variant clean."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,13 +49,15 @@ def certify(bounds: Bounds, spec: ImplSpec = BUNDLED, **kw: Any) -> Certificate:
 
 
 def test_the_programs_of_one_operation_are_the_alphabet_on_an_empty_state() -> None:
-    # Set forms over keys {-1, 0}: a key other than the domain's smallest is not canonical alone.
+    # Set forms over the interior keys {-1, 0} and both 64-bit edges: an interior key other
+    # than the smallest is not canonical alone; the edges are never relabelled.
     certificate = certify(Bounds("alist", 1, keys=2, alphabet="set"))
+    keys = [-(2**63), -1, 2**63 - 1]
     expected = [
-        {"op": "insert", "src": 0, "key": -1},
+        *({"op": "insert", "src": 0, "key": k} for k in keys),
         {"op": "intersect", "a": 0, "b": 0},
         {"op": "union", "a": 0, "b": 0},
-        {"op": "get", "var": 0, "key": -1},
+        *({"op": "get", "var": 0, "key": k} for k in keys),
         {"op": "get", "var": 0, "key": "k"},
         {"op": "items", "var": 0},
         {"op": "build"},
@@ -67,9 +72,11 @@ def test_the_programs_of_one_operation_are_the_alphabet_on_an_empty_state() -> N
 def test_programs_that_differ_by_an_order_preserving_key_relabelling_run_once() -> None:
     ops = [{"op": "insert", "src": 0, "key": k} for k in (-1, 0)]
     bounds = Bounds("alist", 2, keys=3)
-    assert canonical_keys(ops, bounds) == 0  # the two smallest keys of the domain
+    assert canonical_keys(ops, bounds) == 0  # the two smallest interior keys
     assert canonical_keys(ops[1:], bounds) == 1  # 0 alone stands for -1 alone
-    assert canonical_keys([{"op": "insert", "src": 0, "key": 2**63 - 1}], bounds) == 2
+    assert canonical_keys([{"op": "insert", "src": 0, "key": 1}], bounds) == 2
+    for edge in (-(2**63), 2**63 - 1):  # never relabelled: canonical alone
+        assert canonical_keys([{"op": "insert", "src": 0, "key": edge}], bounds) == 0
 
 
 def test_accepted_records_run_in_one_order_and_refused_ones_anywhere() -> None:
@@ -96,6 +103,8 @@ def test_reading_a_certificate_back_gives_the_same_claim() -> None:
     again = Certificate.from_json(json.loads(json.dumps(certificate.to_json())))
     assert again.claim() == certificate.claim()
     with pytest.raises(ValueError, match="not an exhaust certificate"):
+        Certificate.from_json({"format": 2, "programs": 3})
+    with pytest.raises(ValueError, match="format 1"):
         Certificate.from_json({"programs": 3})
 
 
@@ -163,10 +172,10 @@ def test_sharing_prefixes_checks_what_rerunning_them_checks(structure: str) -> N
     rerun.run()
     shared = Enumeration(impl, bounds, NONE)
     shared.run()
-    assert (rerun.programs, rerun.digest, rerun.stats.checks) == (
+    assert (rerun.programs, rerun.committed.digest, rerun.committed.stats.checks) == (
         shared.programs,
-        shared.digest,
-        shared.stats.checks,
+        shared.committed.digest,
+        shared.committed.stats.checks,
     )
     assert rerun.executed > shared.executed
 
@@ -194,6 +203,9 @@ def test_every_gallery_bug_is_found_at_its_declared_depth(path: Path) -> None:
     subject: ModuleType = from_file(path)
     [structure] = structures_of(subject)
     bounds = Bounds(structure, **subject.EXHAUST)
+    if getattr(subject, "ALONE", True) is False:  # state across programs: a process of its own
+        found_afresh(path, bounds, subject.LAWS)
+        return
     spec = ImplSpec(str(path))
     impl = spec.load((structure,))
     _, found = exhaust.run(impl, spec, bounds, NONE)
@@ -201,6 +213,20 @@ def test_every_gallery_bug_is_found_at_its_declared_depth(path: Path) -> None:
     assert found.depth == bounds.max_ops  # not shallower: the declared depth is the smallest
     assert found.violation.law in subject.LAWS
     assert run_program(found.program, impl).violation is not None  # shrunk, and replays
+
+
+def found_afresh(path: Path, bounds: Bounds, laws: set[str]) -> None:
+    """``arenacheck exhaust`` at ``bounds``, in a fresh process, finds a violation under one of
+    ``laws`` (at ``max_ops`` operations or fewer: a violation that needs earlier programs shows
+    wherever their state first tells)."""
+    argv = [sys.executable, "-m", "arenacheck", "exhaust", "--impl", str(path)]
+    argv += ["--structure", bounds.structure, "--max-ops", str(bounds.max_ops)]
+    argv += ["--keys", str(bounds.keys), "--scopes", str(bounds.scopes)]
+    argv += ["--alphabet", bounds.alphabet, "--out", tempfile.mkdtemp()]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "a violation at" in done.stdout
+    assert any(f"law {law!r}" in done.stdout for law in laws), done.stdout
 
 
 #: Bounds for the legal variants: every form, shallow (a process re-runs every prefix).

@@ -20,7 +20,7 @@ from arenacheck import resources
 from arenacheck.drive import run_program
 from arenacheck.engines.fuzz.decode import run_bytes
 from arenacheck.implementation import import_module, load
-from arenacheck.program import loads, read
+from arenacheck.program import loads, read, read_all
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
@@ -111,9 +111,9 @@ def test_corpus_programs_encode_to_themselves() -> None:
         bug = resources.gallery() / "bugs" / f"{path.stem.split('--')[0]}.py"
         if bug.exists() and getattr(import_module(str(bug)), "BACKEND", None) == "crosshair":
             continue  # a value out of random reach by design: the fuzzer has no byte for it
-        program = read(path)
-        decoded = run_bytes(program.structure, encode(program), arenacheck.model).program  # type: ignore[arg-type]
-        assert decoded.ops[: len(program.ops)] == program.ops, path
+        for program in read_all(path):  # (a program sequence: each of its programs)
+            decoded = run_bytes(program.structure, encode(program), arenacheck.model).program  # type: ignore[arg-type]
+            assert decoded.ops[: len(program.ops)] == program.ops, path
 
 
 @pytest.mark.slow

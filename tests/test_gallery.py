@@ -13,8 +13,10 @@ import pytest
 from arenacheck import resources
 from arenacheck.cli import main
 from arenacheck.drive import run_program
+from arenacheck.failure import fresh_laws
 from arenacheck.implementation import import_module, load
 from arenacheck.program import read
+from arenacheck.targets import ImplSpec
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +53,13 @@ def test_check_flags_the_bug_and_replay_reproduces_it(path: Path, tmp_path: Path
         [sys.executable, "-m", "arenacheck", *argv], capture_output=True, text=True, check=False
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "# reproduces it" in done.stdout
+    if getattr(bug, "ALONE", True) is False:  # it needs earlier programs: a program sequence
+        assert "# reproduces it in a fresh process" in done.stdout, done.stdout
+        [written] = tmp_path.glob("*-sequence-*.jsonl")
+        laws = fresh_laws(written, ImplSpec(str(path)))
+        assert laws and laws[0] in bug.LAWS, laws
+        return
+    assert "# reproduces it (a fresh process)" in done.stdout
     [written] = tmp_path.glob("*.jsonl")
     verdict = run_program(read(written), bug)
     assert verdict.violation is not None

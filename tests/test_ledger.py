@@ -35,7 +35,13 @@ def test_each_check_is_counted_by_law_and_form_with_the_program_that_first_reach
     assert stats.entries[(laws.EXCEPTION_SAFETY, "union:raise-0:same")] == 0  # not the same list
     assert stats.entries[(laws.EXCEPTION_SAFETY, "union:raise-0")] > 0
     assert stats.entries[(laws.NO_RECURSION, "insert:below")] == 1  # every operation, law 6
-    assert sum(stats.entries.values()) == stats.total_checks
+    # Every check counts by law; under a form only once the implementation ran the operation:
+    # the re-reads of the raising union's inputs before it is called count by law alone.
+    unbooked = stats.total_checks - sum(stats.entries.values())
+    assert unbooked > 0
+    without_the_raise = loads(PROGRAM.replace(', "combine": "raise", "after": 0', ""))
+    plain = run_program(without_the_raise, arenacheck.impl).stats
+    assert sum(plain.entries.values()) == plain.total_checks
     run = Stats()
     run.add(stats)
     first = run.first[(laws.ALLOCATION, "insert:below")]
@@ -88,7 +94,7 @@ def test_replay_prints_the_ledger_writes_the_report_and_gates(
     assert entry["checks"]["replay"] > 0 and entry["first"]["engine"] == "replay"
     assert main(["replay", str(program), "--require", "union:raise-0>=1"]) == 0
     assert main(["replay", str(program), "--require", "extend:down:long>=1"]) == 3
-    assert "required extend:down:long>=1: 0 checks" in capsys.readouterr().out
+    assert "extend:down:long>=1 (0)" in capsys.readouterr().out
     assert main(["replay", str(program), "--ledger"]) == 0
     assert "union:raise-0" in capsys.readouterr().out
 

@@ -25,11 +25,12 @@ from arenacheck.cli import (
     replay,
     selftest,
     serve,
+    shrink,
     workloads,
 )
 from arenacheck.errors import ImplementationLoadError, ProgramError
 
-COMMANDS = (check, exhaust, fuzz, replay, workloads, prove, selftest, serve)
+COMMANDS = (check, exhaust, fuzz, replay, shrink, workloads, prove, selftest, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -145,9 +145,24 @@ def add_out(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def unsupported(stats: Stats) -> str:
+    """Programs an unsupported answer cut short, with the forms it came at."""
     if not stats.unsupported:
         return ""
-    return f" ({stats.unsupported} cut short by an unsupported operation)"
+    forms = ", ".join(f"{form} {n}" for form, n in sorted(stats.cut.items()))
+    return f" ({stats.unsupported} programs cut short as unsupported: {forms})"
+
+
+def verdict(outcomes: list[Outcome]) -> str:
+    """What a run of engines established, in a few words: ``clean`` only when every program
+    ran to its end with every law kept."""
+    if any(o.failure is not None for o in outcomes):
+        return "violation found"
+    if any(o.error for o in outcomes):
+        return "an engine could not do its work"
+    cut = sum(o.stats.unsupported for o in outcomes)
+    if cut:
+        return f"no violation in what ran, but {cut} programs cut short as unsupported"
+    return "clean"
 
 
 def unnamed(stats: Stats) -> str:
@@ -189,8 +204,11 @@ def run_job(
 def print_outcome(outcome: Outcome, flags: str) -> None:
     """One engine's outcome: a line of counts, then what it found — the violation, the program
     as the failure path left it (shrunk or not, written, replayed), notes, an error."""
-    verdict = "VIOLATION" if outcome.failed else "clean"
-    line = f"  {outcome.structure:<9} {verdict:<9} {outcome.engine}: {outcome.summary}"
+    if outcome.failed:
+        word = "VIOLATION" if outcome.failure is not None else "ERROR"
+    else:
+        word = "partial" if outcome.stats.unsupported else "clean"
+    line = f"  {outcome.structure:<9} {word:<9} {outcome.engine}: {outcome.summary}"
     print(
         line + f" in {outcome.seconds:.1f} s" + unsupported(outcome.stats) + unnamed(outcome.stats)
     )

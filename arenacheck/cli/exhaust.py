@@ -20,7 +20,7 @@ from arenacheck.engines.base import Outcome
 from arenacheck.structures import Structure
 
 #: The report's schema: the ledger's report with the certificates beside it.
-SCHEMA = "arenacheck-exhaust/1"
+SCHEMA = "arenacheck-exhaust/2"
 #: A checkpoint (``--resume``) is written at most this often, and at the end.
 CHECKPOINT_SECONDS = 10.0
 
@@ -46,7 +46,8 @@ def add(sub: Any) -> None:
         type=_count,
         default=None,
         metavar="K",
-        help="alist keys (interval record indices) in the domain (default: 3; intervals 5)",
+        help="interior alist keys (beside both 64-bit edges, always in), or interval record "
+        "indices, in the domain (default: 3; intervals 5)",
     )
     parser.add_argument(
         "--scopes", type=_count, default=3, metavar="S", help="interval scopes (default: 3)"
@@ -68,6 +69,12 @@ def add(sub: Any) -> None:
         action="store_true",
         help="intervals: run accepted records, and reads of a built map, in every order, not "
         "one order per set",
+    )
+    parser.add_argument(
+        "--every-key",
+        action="store_true",
+        help="run every program over the domain's keys and scopes, not one of each class the "
+        "order-preserving relabelling of interior keys (and of small scopes) makes",
     )
     parser.add_argument(
         "--shard", default=None, metavar="I/N", help="run part I of N (0 <= I < N) of the programs"
@@ -121,6 +128,7 @@ def bounds_of(args: argparse.Namespace, structure: Structure) -> Any:
         alphabet=args.alphabet,
         long=args.long,
         commute=not args.every_order,
+        relabel=not args.every_key,
     )
 
 
@@ -177,7 +185,14 @@ def run(args: argparse.Namespace) -> int:
 
                 try:
                     certificate, found = exhaust.run(
-                        impl, spec, bounds[structure], strict, part, saver.resume, shown
+                        impl,
+                        spec,
+                        bounds[structure],
+                        strict,
+                        part,
+                        saver.resume,
+                        shown,
+                        ledger.accepted(args),
                     )
                 except ValueError as err:
                     raise common.UsageError(f"--resume {args.resume}: {err}") from None

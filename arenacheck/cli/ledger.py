@@ -1,7 +1,8 @@
-"""The ledger at the end of ``check``, ``fuzz`` and ``replay``: what the run exercised, the forms
-it never reached and the thinnest ones; ``--ledger`` for the whole table, ``--report FILE.json``
-for CI, ``--require ENTRY>=N`` as a gate (exit status 3: clean, but a required entry was not
-reached)."""
+"""The ledger at the end of ``check``, ``exhaust``, ``fuzz`` and ``replay``: what the run
+exercised, the forms it never reached and the thinnest ones, the programs an unsupported answer
+cut short; ``--ledger`` for the whole table, ``--report FILE.json`` for CI, and the gate (exit
+status 3: no violation, but a ``--require``d entry was not reached, or a program was cut short
+at a form ``--allow-unsupported`` does not accept)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from arenacheck.cli.common import UsageError
 from arenacheck.engines.base import Outcome
-from arenacheck.ledger import Ledger, forms, parse_requirement, unmet
+from arenacheck.ledger import Ledger, allowed, forms, parse_requirement, unmet
 
 #: The exit status of a run that is clean but left a required entry unreached.
 UNMET = 3
@@ -33,6 +34,20 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         metavar="ENTRY>=N",
         help="exit 3 unless ENTRY (a form, a law, or LAW@FORM) has at least N checks; repeatable",
     )
+    parser.add_argument(
+        "--allow-unsupported",
+        action="append",
+        default=[],
+        metavar="FORM[,FORM]",
+        help="accept these forms (or patterns: 'insert_with:*') as unsupported by the "
+        "implementation: no exit 3 for programs cut short there, nor for a requirement on them; "
+        "recorded in the report",
+    )
+
+
+def accepted(args: argparse.Namespace) -> list[str]:
+    """The forms (or patterns) ``--allow-unsupported`` names."""
+    return sorted({f.strip() for text in args.allow_unsupported for f in text.split(",") if f})
 
 
 def requirements(args: argparse.Namespace) -> list[tuple[str, int]]:
@@ -46,8 +61,8 @@ def of(outcomes: Iterable[Outcome], structures: Iterable[str]) -> Ledger:
     """The ledger of a run's outcomes."""
     ledger = Ledger(structures=set(structures))
     for outcome in outcomes:
-        if outcome.stats.entries:  # prove's conditions run symbolically: they feed no ledger
-            ledger.add(outcome.engine, outcome.stats.entries, outcome.stats.first)
+        if outcome.stats.entries or outcome.stats.cut:  # prove's conditions feed no ledger
+            ledger.add_stats(outcome.engine, outcome.stats)
     return ledger
 
 
@@ -60,20 +75,40 @@ def finish(
     extra: dict[str, Any] | None = None,
 ) -> int:
     """Print the ledger (compact, or whole with ``--ledger``), write ``--report`` (with
-    ``extra``'s fields), and return the exit status: ``status``, or 3 when it is clean but a
-    requirement is unmet."""
+    ``extra``'s fields), and return the exit status: ``status``, or 3 when there is no
+    violation but a requirement is unmet or a program was cut short at a form not accepted."""
+    accepting = accepted(args)
     missing = unmet(ledger, required)
+    waived = [m for m in missing if allowed(m[0], accepting)]
+    missing = [m for m in missing if m not in waived]
+    cut = ledger.cut_short()
+    refused = sorted(form for form in cut if not allowed(form, accepting))
     print(table(ledger) if args.ledger else compact(ledger))
-    for entry, wanted, counted in missing:
-        print(f"  required {entry}>={wanted}: {counted} checks")
-    final = UNMET if status == 0 and missing else status
+    if missing and status == 0:  # (after a violation, what was not reached is no news)
+        shown = _some([f"{entry}>={wanted} ({counted})" for entry, wanted, counted in missing])
+        print(f"  required, not met ({len(missing)}; checks in brackets): {shown}")
+    if waived:
+        names = _some([entry for entry, _, _ in waived])
+        print(f"  not required, accepted as unsupported (--allow-unsupported): {names}")
+    if refused:
+        print(f"  cut short at forms not accepted as unsupported: {_some(refused)}")
+        print(f"  to accept them: --allow-unsupported {','.join(refused)}")
+    final = UNMET if status == 0 and (missing or refused) else status
     if args.report:
         report: dict[str, Any] = ledger.report()
         report["command"] = command
         report["status"] = final
         report["requirements"] = [
-            {"entry": e, "at_least": n, "checks": ledger.count(e)} for e, n in required
+            {
+                "entry": e,
+                "at_least": n,
+                "checks": ledger.count(e),
+                "accepted": allowed(e, accepting),
+            }
+            for e, n in required
         ]
+        report["allow_unsupported"] = accepting
+        report["cut_short_not_accepted"] = refused
         report.update(extra or {})
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n")
     return final
@@ -86,14 +121,21 @@ def compact(ledger: Ledger) -> str:
     total = sum(ledger.total().values())
     lines = [f"ledger: {len(every) - len(never)} of {len(every)} forms reached, {total} checks"]
     if never:
-        shown = ", ".join(never[:12]) + (
-            f", ... ({len(never) - 12} more)" if len(never) > 12 else ""
-        )
-        lines.append(f"  never reached: {shown}")
+        lines.append(f"  never reached: {_some(never)}")
     thin = ledger.thinnest(6)
     if thin:
         lines.append("  thinnest: " + ", ".join(f"{form} ({n})" for form, n in thin))
+    cut = ledger.cut_short()
+    if cut:
+        shown = _some([f"{form} ({n})" for form, n in sorted(cut.items())])
+        lines.append(f"  cut short as unsupported: {sum(cut.values())} programs, at {shown}")
     return "\n".join(lines)
+
+
+def _some(items: list[str], most: int = 12) -> str:
+    """The first ``most`` items, and how many more (the report lists them all)."""
+    more = f", ... ({len(items) - most} more)" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
 
 
 def table(ledger: Ledger) -> str:

@@ -20,7 +20,7 @@ from arenacheck import resources
 from arenacheck.drive import run_program
 from arenacheck.failure import Failure, report
 from arenacheck.implementation import Implementation
-from arenacheck.program import read
+from arenacheck.program import read_all
 from arenacheck.protocol.client import DEFAULT_TIMEOUT
 from arenacheck.report import DEFAULT_OUT
 from arenacheck.structures import STRUCTURES, Structure
@@ -146,6 +146,13 @@ class MachineItem(ArenacheckItem):
         outcome = examples(self.structure, self.checked.impl, settings, where=where)
         if outcome.failure is not None:
             raise Broken(outcome.failure)
+        stats = outcome.stats
+        if stats.unsupported:  # not a pass: some programs did not run to their end
+            forms = ", ".join(f"{form} ({n})" for form, n in sorted(stats.cut.items()))
+            pytest.skip(
+                f"{stats.unsupported} of {stats.programs} programs cut short as unsupported "
+                f"(at {forms}); the rest kept every law"
+            )
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"the {self.structure} machine"
@@ -157,14 +164,22 @@ class ProgramItem(ArenacheckItem):
     program: Path
 
     def runtest(self) -> None:
-        program = read(self.program)
-        if program.structure not in self.checked.structures:
-            pytest.skip(f"a {program.structure} program; --arenacheck-structure leaves it out")
-        verdict = run_program(program, self.checked.impl)
+        programs = read_all(self.program)  # a program sequence: its programs in order, here
+        if any(p.structure not in self.checked.structures for p in programs):
+            pytest.skip("a program of a structure --arenacheck-structure leaves out")
+        for program in programs:
+            verdict = run_program(program, self.checked.impl)
+            if not verdict.ok or verdict.unsupported is not None:
+                break
         if verdict.violation is not None:
             out, spec = Path(DEFAULT_OUT), self.checked.spec
             impl = self.checked.impl
             raise Broken(report(program, verdict.violation, impl, out, spec, budget=0.0))
+        if verdict.unsupported is not None:  # not a pass: the program did not run to its end
+            pytest.skip(
+                f"cut short at line {verdict.unsupported}: the implementation answered "
+                f"{verdict.cut} unsupported (checked up to it)"
+            )
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"corpus program {self.program.name}"

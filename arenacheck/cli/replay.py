@@ -75,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{path}: VIOLATION{where}")
                     print(verdict.violation.describe())
                 elif verdict.unsupported is not None:
-                    print(f"{path}: unsupported at line {verdict.unsupported} (checked up to it)")
+                    print(
+                        f"{path}: cut short at line {verdict.unsupported}: {verdict.cut} "
+                        "answered unsupported (checked up to it)"
+                    )
                 elif listed:
                     s = verdict.stats
                     counts = f"{s.operations} operations, {s.total_checks} law checks"
@@ -92,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         by_law = sorted(total.checks.items(), key=lambda kv: (-kv[1], kv[0]))
         print("law checks by law: " + ", ".join(f"{law} {n}" for law, n in by_law))
     run_ledger = Ledger(structures=structures)
-    run_ledger.add("replay", total.entries, total.first)
+    run_ledger.add_stats("replay", total)
     return ledger.finish(args, run_ledger, status, required, "arenacheck replay")
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "Done",
     "Operation",
     "Shape",
+    "changes",
     "defining",
     "operation",
     "operations",
@@ -30,6 +31,7 @@ BUNDLED = ("arenacheck.ops.alist", "arenacheck.ops.intervals")
 
 _REGISTRY: dict[Structure, dict[str, Operation]] = {s: {} for s in STRUCTURES}
 _loaded = False
+_changes = 0
 
 
 def _load() -> None:
@@ -47,12 +49,25 @@ def register(operation: Operation) -> Operation:
     if operation.name in table and table[operation.name] is not operation:
         raise ValueError(f"{operation.structure} operation {operation.name!r} already exists")
     table[operation.name] = operation
+    _changed()
     return operation
+
+
+def _changed() -> None:
+    global _changes
+    _changes += 1
+
+
+def changes() -> int:
+    """How many times the registry changed: what a table derived from it is kept against."""
+    _load()
+    return _changes
 
 
 def unregister(operation: Operation) -> None:
     """Take ``operation`` out of the registry again (a test's own operation, when it ends)."""
     _REGISTRY[operation.structure].pop(operation.name, None)
+    _changed()
 
 
 def operations(structure: Structure) -> dict[str, Operation]:

@@ -184,8 +184,9 @@ class AlistSession(Session):
         expected, model_err = attempt(lambda: on_model(lists.model_builder))
         also = self.also_applies(model_err, lambda: on_model(self.open_model()))
         if model_err is not None:  # rare: then a changed input is this call's doing, not earlier
-            for var in variables:
-                self.read(var, law=laws.PERSISTENCE)
+            with self.counted_as(None):  # not the operation's: the implementation has not run it
+                for var in variables:
+                    self.read(var, law=laws.PERSISTENCE)
         impl_handles = [v.impl for v in variables]
         actual, impl_err = attempt(
             lambda: operation.call(op, lists.impl_builder, impl_handles, impl_fn, value)

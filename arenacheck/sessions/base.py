@@ -27,6 +27,7 @@ from arenacheck.errors import (
     InvalidHandle,
     ProtocolFailure,
     UnnamedError,
+    Unsupported,
     error_kind,
 )
 from arenacheck.implementation import Implementation, adapt
@@ -68,6 +69,18 @@ def numbers(text: str) -> Counter[int]:
 def names_handle(message: str, handle: Any) -> bool:
     """Whether an error message names ``handle`` (SPEC §2.2), in any of its usual spellings."""
     return any(form in message for form in (repr(handle), str(handle), json.dumps(handle)))
+
+
+def kinds(op: Op) -> str:
+    """What an operation holds besides ints, as a cut-short form names it (``+key=str``): an
+    implementation that cannot store a kind of key or value answers it unsupported, and a user
+    accepts exactly that (``--allow-unsupported '*+key=str'``)."""
+    named = [
+        f"{field}={type(op[field]).__name__}"
+        for field in ("key", "value", "index", "scope")
+        if field in op and type(op[field]) is not int and op[field] is not None
+    ]
+    return "".join(f"+{kind}" for kind in named)
 
 
 #: Stack frames an operation may use beyond the runner's own (law 6: no recursion). Iterative code
@@ -115,7 +128,10 @@ class Session:
         self.stats.program = Program(self.structure, self.ops)
         self.line = 1  # until the first operation: the header, which makes the builder
         self.op: Op = {"op": "(new builder)"}
-        self.form = "new"  # the ledger's form of the operation being checked: a new builder
+        #: The ledger's form of the operation being checked (a new builder; None: checks that
+        #: count by law alone).
+        self.form: str | None = "new"
+        self.cut_form: str | None = None  # the form an implementation answered unsupported
         self._counted: Counter[str] = Counter()  # checks by law, not yet in the ledger
 
     def apply(self, op: Op, line: int) -> None:
@@ -129,6 +145,9 @@ class Session:
             with self._protocol(), stack_budget():
                 operation.check(self, op)
             self._counted[laws.NO_RECURSION] += 1  # it ran within the stack budget: law 6
+        except Unsupported:
+            self._cut(operation.form(self, op) if not self.keeps_ledger else self.form)
+            raise
         finally:
             self.fold()
 
@@ -139,8 +158,20 @@ class Session:
         try:
             with self._protocol(), stack_budget():
                 self.finish()
+        except Unsupported:
+            self._cut(self.END_FORM)
+            raise
         finally:
             self.fold()
+
+    def _cut(self, form: str | None) -> None:
+        """The implementation answered the operation unsupported: the program stops here. The
+        checks counted so far count by law (the reads of its inputs), none under its form:
+        the implementation did not run it."""
+        named = (form or self.op["op"]) + kinds(self.op)
+        self.stats.unsupported += 1
+        self.stats.cut[named] += 1
+        self.cut_form, self.form = named, None
 
     def finish(self) -> None:
         """End-of-program checks (persistence)."""
@@ -155,7 +186,7 @@ class Session:
         if not counted:
             return
         checks = self.stats.checks
-        if self.keeps_ledger:
+        if self.keeps_ledger and self.form is not None:
             entries, lines, form = self.stats.entries, self.stats.lines, self.form
             for law, n in counted.items():
                 checks[law] += n
@@ -171,8 +202,8 @@ class Session:
         counted.clear()
 
     @contextmanager
-    def counted_as(self, form: str) -> Iterator[None]:
-        """Count the checks of the block under ``form`` (a build's probes count as lookups)."""
+    def counted_as(self, form: str | None) -> Iterator[None]:
+        """Count the checks of the block under ``form`` (None: by law alone)."""
         if not self.keeps_ledger:
             yield
             return
@@ -281,7 +312,11 @@ class Session:
         operations, the model's contents), shared; the checks counted afresh."""
         import copy
 
-        memo: dict[int, Any] = {id(self.impl): self.impl, id(self.stats): Stats()}
+        memo: dict[int, Any] = {
+            id(self.impl): self.impl,
+            id(self.stats): Stats(),
+            id(self.operations): self.operations,
+        }
         memo.update((id(value), value) for value in [*self.ops, self.op, *self.immutable()])
         copied = copy.deepcopy(self, memo)
         copied.stats.program = Program(copied.structure, copied.ops)

@@ -11,16 +11,22 @@ from typing import Any
 
 from arenacheck.callbacks import COMBINES, FNS
 from arenacheck.domains import is_int
-from arenacheck.errors import ConflictingRecord
-from arenacheck.model.intervals import in_domain, scope_of
+from arenacheck.model.intervals import in_domain
 from arenacheck.ops.alist.bad_handle import CALLS, TWO_HANDLES
+from arenacheck.ops.alist.merge import AFTERS
 from arenacheck.sessions.alist import AlistSession
 from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import CONFLICT_CHOICE
 from arenacheck.structures import Op, Structure
 
-#: Keys, in the order the domain takes them: ``--keys K`` is the first K, sorted.
-KEY_POOL = (0, -1, 2**63 - 1, 1, -(2**63), 2, 3, 4)
+#: The keys every alist domain holds and no relabelling moves: both edges of the 64-bit range
+#: (an implementation that special-cases an edge is caught there, not relabelled away).
+EDGE_KEYS = (-(2**63), 2**63 - 1)
+#: The interior keys, in the order the domain takes them: ``--keys K`` is the first K, sorted.
+KEY_POOL = (0, -1, 1, 2, 3, 4, 5, 6)
+#: The scopes every interval domain holds beside the relabelled small ones: the top of the
+#: 32-bit domain (SPEC §3.2).
+EDGE_SCOPES = (2**32 - 1,)
 VALUES = (1, 300)  # 300: above CPython's small ints, so ``is`` cannot pass for ``==``
 #: Record indices, in the order the domain takes them (adjacent and gapped, and the top edge).
 INDEX_POOL = (0, 1, 2**32 - 1, 3, 2, 5, 4, 7)
@@ -42,7 +48,9 @@ class Bounds:
     alist keys (record indices for the interval map) and ``scopes`` scopes; ``alphabet`` ``full``
     (every form) or ``set`` (set forms: no values, callbacks or raises); ``long``: the long-run
     domain instead; ``commute``: interval operations the model cannot tell apart in either order
-    run in one order only (``ordered``)."""
+    run in one order only (``ordered``); ``relabel``: one program of each class of interior keys
+    (or small scopes) relabelled in order (``canonical_keys``) — off, every program over the
+    domain runs."""
 
     structure: Structure
     max_ops: int
@@ -51,12 +59,14 @@ class Bounds:
     alphabet: str = "full"
     long: bool = False
     commute: bool = True
+    relabel: bool = True
 
     def domain(self) -> dict[str, Any]:
         if self.structure == "intervals":
             return {
                 "indices": indices(self.keys),
                 "scopes": list(range(self.scopes)),
+                "edge scopes": list(EDGE_SCOPES),
                 "bad records": [list(r) for r in BAD_RECORDS],
             }
         return {
@@ -69,6 +79,12 @@ class Bounds:
 
 
 def keys(count: int) -> list[int]:
+    """The alist key domain: ``count`` interior keys and both 64-bit edges, sorted."""
+    return sorted({*KEY_POOL[:count], *EDGE_KEYS})
+
+
+def interior(count: int) -> list[int]:
+    """The keys relabelling moves: the domain's interior keys, sorted."""
     return sorted(KEY_POOL[:count])
 
 
@@ -81,7 +97,7 @@ def _merges(structure_vars: list[int], bounds: Bounds) -> Iterator[Op]:
     if bounds.alphabet == "full":
         forms += [{"combine": c} for c in COMBINES]
         forms += [{"combine": "reenter"}]
-        forms += [{"combine": "raise", "after": n} for n in range(max(1, bounds.keys))]
+        forms += [{"combine": "raise", "after": n} for n in AFTERS]
     for a in structure_vars:
         for b in structure_vars:
             for name in ("intersect", "union"):
@@ -108,6 +124,9 @@ def alist_alphabet(session: AlistSession, bounds: Bounds) -> list[Op]:
                 ]
         if full:
             ops.append({"op": "insert", "src": src, "key": "k", "value": 1})
+            ops.append({"op": "replace", "src": src, "key": "k", "value": 1})
+            ops.append({"op": "insert_with", "src": src, "key": "k", "value": 1, "fn": "value"})
+            ops += _runs(src, bounds)
     ops += _merges(live, bounds)
     for var in live:
         ops += [{"op": "get", "var": var, "key": key} for key in [*domain, "k"]]
@@ -120,6 +139,16 @@ def alist_alphabet(session: AlistSession, bounds: Bounds) -> list[Op]:
                     ops.append({"op": "bad_handle", "call": call, "handle": handle, "position": 2})
     ops.append({"op": "build"})
     return ops
+
+
+def _runs(src: int, bounds: Bounds) -> list[Op]:
+    """Short runs (``extend``) over the two smallest interior keys, up and down (in the long
+    domain, ``long_runs``)."""
+    if bounds.long or bounds.keys < 2:
+        return []
+    low, high = interior(bounds.keys)[:2]
+    up = {"op": "extend", "src": src, "start": low, "step": high - low, "count": 2, "value": 1}
+    return [up, {**up, "start": high, "step": low - high}]
 
 
 def long_runs() -> list[Op]:
@@ -141,10 +170,11 @@ def intervals_alphabet(session: IntervalSession, bounds: Bounds) -> list[Op]:
             *({"op": "lookup", "index": i} for i in domain),
             {"op": "intervals"},
         ]
-    used = {s for _, s in session.records}
+    used = {s for _, s in session.records if s not in EDGE_SCOPES}
     scopes = [s for s in range(bounds.scopes) if s <= len(used)]
-    if CONFLICT_CHOICE in session.strict:
+    if CONFLICT_CHOICE in session.strict or not bounds.relabel:
         scopes = list(range(bounds.scopes))  # which scopes a conflict names depends on them
+    scopes += EDGE_SCOPES
     ops: list[Op] = [{"op": "record", "index": i, "scope": s} for i in domain for s in scopes]
     ops += [{"op": "record", "index": i, "scope": s} for i, s in BAD_RECORDS]
     ops.append({"op": "build"})
@@ -153,54 +183,52 @@ def intervals_alphabet(session: IntervalSession, bounds: Bounds) -> list[Op]:
 
 def ordered(path: Sequence[Op], op: Op, session: IntervalSession, bounds: Bounds) -> bool:
     """Whether ``op`` may follow ``path``, where two interval operations the model cannot tell
-    apart in either order run in one: two records it accepts (it keeps a set; SPEC: the map is
-    the same for any order, and the end of every program rebuilds the records reversed), by
-    (index, scope); and two operations on a built map (it never changes), in the alphabet's
-    order. A refused record or build is not reordered: what it must leave unchanged depends on
-    where it comes."""
+    apart in either order run in one: two records it accepts in a row (it keeps a set; SPEC: the
+    map is the same for any order, and the end of every program rebuilds the records reversed),
+    by (index, scope); and two reads of a built map in a row (it never changes), in the
+    alphabet's order. Nothing else is reordered — a refused record, a refused build (before the
+    map or after it) and whatever follows one run in every order: what a refusal must leave
+    unchanged depends on where it comes."""
     if not path:
         return True
     last = path[-1]
-    if not session.built:
-        accepted = last["op"] == op["op"] == "record" and _accepted(last) and _accepted(op)
+    if last["op"] == op["op"] == "record":
+        accepted = _accepted(last) and _accepted(op) and not session.built
         return not accepted or (last["index"], last["scope"]) <= (op["index"], op["scope"])
-    if _built_at(path) == len(path) - 1:
-        return True  # the first operation on the map
-    rank = {_text([o]): n for n, o in enumerate(intervals_alphabet(session, bounds))}
-    return rank[_text([last])] <= rank[_text([op])]
+    if last["op"] in READS and op["op"] in READS:
+        rank = {_text([o]): n for n, o in enumerate(intervals_alphabet(session, bounds))}
+        return rank[_text([last])] <= rank[_text([op])]
+    return True
+
+
+#: The operations that read a built map and change nothing.
+READS = ("lookup", "intervals")
 
 
 def _accepted(op: Op) -> bool:
     return in_domain(op["index"]) and in_domain(op["scope"])  # (``True == 1``: not a lookup)
 
 
-def _built_at(path: Sequence[Op]) -> int | None:
-    """The position of the build that succeeded (the model's: no conflict among the records)."""
-    records: list[tuple[int, int]] = []
-    for position, op in enumerate(path):
-        if op["op"] == "record" and _accepted(op):
-            records.append((op["index"], op["scope"]))
-        elif op["op"] == "build":
-            try:
-                scope_of(records)
-            except ConflictingRecord:
-                continue
-            return position
-    return None
-
-
 def canonical_keys(ops: Sequence[Op], bounds: Bounds) -> int:
-    """How many keys of the domain a program still has to use before its keys are a prefix of
-    the domain (0: canonical). A program whose gap exceeds the operations left is not
-    extended."""
-    if bounds.structure != "alist" or bounds.long:
+    """How many interior keys a program still has to use before the interior keys it uses are a
+    prefix of the domain's (0: canonical; the edges are never relabelled). A program whose gap
+    exceeds the operations left is not extended."""
+    if bounds.structure != "alist" or bounds.long or not bounds.relabel:
         return 0
-    domain = keys(bounds.keys)
-    used = {op["key"] for op in ops if "key" in op and is_int(op["key"])}
+    domain = interior(bounds.keys)
+    used = {k for op in ops for k in _keys(op) if k in domain}
     if not used:
         return 0
     top = max(domain.index(k) for k in used)
     return top + 1 - len(used)
+
+
+def _keys(op: Op) -> list[Any]:
+    """The int keys an operation names (an ``extend``: its run's)."""
+    if op["op"] == "extend":
+        return list(range(op["start"], op["start"] + op["count"] * op["step"], op["step"]))
+    key = op.get("key")
+    return [key] if is_int(key) else []
 
 
 def _text(ops: Sequence[Op]) -> str:

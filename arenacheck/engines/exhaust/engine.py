@@ -79,6 +79,8 @@ def ledger_outcome(certificate: Certificate) -> Outcome:
         operations=certificate.operations,
         checks=Counter(certificate.checks),
         entries=certificate.entries(),
+        unsupported=certificate.cut,
+        cut=Counter(certificate.unsupported),
     )
     bounds = certificate.bounds
     outcome = Outcome("exhaust", bounds["structure"], certificate.seconds, stats)

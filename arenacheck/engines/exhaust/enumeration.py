@@ -9,7 +9,7 @@ import hashlib
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import arenacheck
 from arenacheck.drive import Drive
@@ -23,7 +23,12 @@ from arenacheck.engines.exhaust.alphabet import (
     long_runs,
     ordered,
 )
-from arenacheck.engines.exhaust.certificate import Certificate, combine, implementation_of
+from arenacheck.engines.exhaust.certificate import (
+    Certificate,
+    combine,
+    differences,
+    implementation_of,
+)
 from arenacheck.implementation import Implementation
 from arenacheck.program import Program
 from arenacheck.sessions.alist import AlistSession
@@ -39,6 +44,18 @@ RECENT = 200
 
 def _hash(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest(), 16)
+
+
+@dataclass
+class Pending:
+    """What a unit's programs counted, until the unit is done: the stats of the programs that
+    ran, how many of each depth, their digest; the programs cut short, by form, and theirs."""
+
+    stats: Stats = field(default_factory=Stats)
+    programs: Counter[int] = field(default_factory=Counter)
+    digest: int = 0
+    cut: Counter[str] = field(default_factory=Counter)
+    cut_digest: int = 0
 
 
 @dataclass
@@ -72,12 +89,10 @@ class Enumeration:
         self.impl, self.bounds, self.strict = impl, bounds, strict
         self.shard, self.done = shard, done if done is not None else set()
         self.on_unit = on_unit
-        self.stats = Stats()  # committed
-        self.programs: Counter[int] = Counter()
-        self.digest = 0
+        self.committed = Pending()
         self.units: list[str] = []
         self.executed = 0  # operations applied, prefixes re-run included
-        self._pending = (Stats(), Counter[int](), [0])
+        self._pending = Pending()
         self.recent: deque[Program] = deque(maxlen=RECENT)
         self.found: Found | None = None
         self.limit = bounds.max_ops  # lowered to the depth of a violation, to find shallower
@@ -155,7 +170,10 @@ class Enumeration:
             self._violation(program, found)
             return
         if not applied:
-            return  # an operation this implementation cannot run: nothing below it either
+            self._cut(child, program, mine)  # and nothing below it can run either
+            if len(program) <= SPLIT and mine:
+                self._commit(unit)
+            return
         counted = mine and gap == 0
         if self.snapshots:  # the extensions run on forks: the child ends after them, unchanged
             self._extend(child, program, depth)
@@ -179,25 +197,42 @@ class Enumeration:
         except ViolationFound as found:
             self._violation(program, found)
             return
-        if drive.stopped:
+        if drive.stopped:  # the end checks were answered unsupported
+            self._cut(drive, program, True)
             return
-        stats, programs, digest = self._pending
-        stats.add(drive.stats, seen=self.stats.entries)
-        programs[len(program)] += 1
-        digest[0] ^= _hash(_text(program))
+        pending = self._pending
+        pending.stats.add(drive.stats, seen=self.committed.stats.entries)
+        pending.programs[len(program)] += 1
+        pending.digest ^= _hash(_text(program))
         self.recent.append(Program(self.bounds.structure, list(program)))
+
+    def _cut(self, drive: Drive, program: list[Op], mine: bool) -> None:
+        """A program the implementation answered unsupported: counted, by the form, apart from
+        the programs that ran (its extensions are not enumerated: none can run)."""
+        if not mine:
+            return
+        pending = self._pending
+        pending.cut.update(drive.stats.cut)
+        pending.cut_digest ^= _hash(_text(program))
 
     def _commit(self, unit: str) -> None:
         """A unit is done: what it counted joins the certificate, and a checkpoint may be
         written (nothing, once a violation is found: there is no certificate to resume)."""
-        stats, programs, digest = self._pending
-        self.stats.add(stats)
-        self.programs.update(programs)
-        self.digest ^= digest[0]
+        done, pending = self.committed, self._pending
+        done.stats.add(pending.stats)
+        done.programs.update(pending.programs)
+        done.digest ^= pending.digest
+        done.cut.update(pending.cut)
+        done.cut_digest ^= pending.cut_digest
         self.units.append(unit)
-        self._pending = (Stats(), Counter[int](), [0])
+        self._pending = Pending()
         if self.found is None:
             self.on_unit(self)
+
+    @property
+    def programs(self) -> Counter[int]:
+        """The programs run so far (committed), by depth."""
+        return self.committed.programs
 
     def _violation(self, program: list[Op], found: ViolationFound) -> None:
         if self.found is None or len(program) < self.found.depth:
@@ -214,17 +249,19 @@ def run(
     shard: tuple[int, int] = (0, 1),
     resume: Certificate | None = None,
     on_unit: Callable[[Enumeration], object] = lambda run: None,
+    accepted: Sequence[str] = (),
 ) -> tuple[Certificate, Found | None]:
     """Enumerate ``bounds`` against ``impl``: the certificate of what ran, and the first
     violation (at its smallest depth), if any. ``resume`` is the checkpoint an interrupted run
     of the same enumeration left (``--resume``): its units are not run again; ``ValueError`` if
-    it is of another run."""
+    it is of another run. ``accepted``: the forms accepted as unsupported (the certificate
+    records them)."""
     started = time.monotonic()
-    head = blank(spec, bounds, shard)
-    if resume is not None and (resume.same_run(), resume.shard) != (head.same_run(), head.shard):
-        raise ValueError(
-            "the checkpoint is of another run (version, implementation, bounds, domain or shard)"
-        )
+    head = blank(spec, bounds, shard, strict, accepted)
+    if resume is not None:
+        differ = differences(resume, head) + (["shard"] if resume.shard != head.shard else [])
+        if differ:
+            raise ValueError(f"the checkpoint is of another run: {', '.join(differ)} differ")
     done = set(resume.units) if resume is not None else set()
     enumeration = Enumeration(impl, bounds, strict, shard, done, on_unit)
     enumeration.head = head
@@ -237,28 +274,38 @@ def run(
     return certificate, enumeration.found
 
 
-def blank(spec: ImplSpec, bounds: Bounds, shard: tuple[int, int] = (0, 1)) -> Certificate:
+def blank(
+    spec: ImplSpec,
+    bounds: Bounds,
+    shard: tuple[int, int] = (0, 1),
+    strict: Strictness = frozenset(),
+    accepted: Sequence[str] = (),
+) -> Certificate:
     """The certificate of a run before anything ran: what it is of."""
     return Certificate(
         version=arenacheck.__version__,
         implementation=implementation_of(spec),
         bounds=asdict(bounds),
         domain=bounds.domain(),
+        strict=sorted(strict),
+        allow_unsupported=sorted(accepted),
         shard="whole" if shard == (0, 1) else f"{shard[0]}/{shard[1]}",
     )
 
 
 def certificate_of(enumeration: Enumeration, head: Certificate) -> Certificate:
     """What ``enumeration`` has committed so far, as a certificate of the run ``head`` names."""
-    stats = enumeration.stats
+    done = enumeration.committed
     return dataclasses.replace(
         head,
-        programs=dict(enumeration.programs),
-        operations=sum(depth * n for depth, n in enumeration.programs.items()),
+        programs=dict(done.programs),
+        operations=sum(depth * n for depth, n in done.programs.items()),
         executed=enumeration.executed,
-        checks=dict(stats.checks),
-        ledger={f"{law}@{form}": n for (law, form), n in stats.entries.items()},
-        digest=f"{enumeration.digest:064x}",
+        checks=dict(done.stats.checks),
+        ledger={f"{law}@{form}": n for (law, form), n in done.stats.entries.items()},
+        digest=f"{done.digest:064x}",
+        unsupported=dict(sorted(done.cut.items())),
+        cut_digest=f"{done.cut_digest:064x}",
         shared_prefixes=enumeration.snapshots,
         units=list(enumeration.units),
     )

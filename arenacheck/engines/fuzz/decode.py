@@ -37,7 +37,7 @@ from arenacheck.engines.aim import may_overflow
 from arenacheck.failure import report
 from arenacheck.implementation import Implementation
 from arenacheck.ledger import dump_entries
-from arenacheck.ops import Operation, operations
+from arenacheck.ops import Operation, changes, operations
 from arenacheck.ops.alist.bad_handle import CALLS
 from arenacheck.program import Program
 from arenacheck.report import DEFAULT_OUT, write_failure, write_sequence
@@ -246,10 +246,16 @@ WEIGHTS: dict[Structure, dict[str, int]] = {
 
 def words(structure: Structure) -> list[Word]:
     """The byte language: a word per operation of the registry (default weight 16 for one the
-    table does not name)."""
-    return [
-        word(op, WEIGHTS[structure].get(name, 16)) for name, op in operations(structure).items()
-    ]
+    table does not name); made again only when the registry changes."""
+    made = _WORDS.get(structure)
+    if made is None or made[0] != changes():
+        weights = WEIGHTS[structure]
+        found = [word(op, weights.get(name, 16)) for name, op in operations(structure).items()]
+        made = _WORDS[structure] = (changes(), found)
+    return made[1]
+
+
+_WORDS: dict[Structure, tuple[int, list[Word]]] = {}
 
 
 def _choose(b: int, ctx: Context) -> Word:
@@ -328,7 +334,7 @@ class Kept:
         path = os.environ.get(LEDGER_ENV)
         if path and (now or time.monotonic() - cls.written >= LEDGER_EVERY):
             cls.written = time.monotonic()
-            text = dump_entries(cls.stats.entries, cls.stats.first)
+            text = dump_entries(cls.stats)
             Path(path + ".new").write_text(text)
             os.replace(path + ".new", path)
 

@@ -155,8 +155,7 @@ def _fuzz(
     stats = Stats(programs=progress.total)
     for path in ledgers:  # what each target exercised, as it last wrote it
         if path.exists():
-            entries, first = load_entries(path.read_text())
-            stats.add(Stats(entries=entries, first=first))
+            stats.add(load_entries(path.read_text()))
     outcome = Outcome("fuzz", structure, time.monotonic() - started, stats, progress.describe())
     found = _found(found_dir) if failed else None
     if failed and found is None:

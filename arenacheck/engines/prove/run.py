@@ -37,7 +37,12 @@ CANARY = resources.kernel("canary_find")
 CANARY_TIMEOUT = 20.0
 
 COUNTEREXAMPLE = "counterexample"
+#: Only where CrossHair itself reports the condition confirmed: every path explored to its end,
+#: none unknown (still within what CrossHair models: docs/proving.md).
 CONFIRMED = "confirmed over all paths"
+#: A diff with no difference and both functions' paths exhausted (CrossHair: "likely the same";
+#: it reports no confirmation for a diff).
+EXHAUSTED = "no difference, all paths exhausted"
 UNREFUTED = "no counterexample"
 VACUOUS = "explored nothing"
 ERROR = "could not run"
@@ -260,10 +265,10 @@ def _contract_runner(checkable: Any, name: str, source: str) -> Callable[[float,
         if MessageType.PRE_UNSAT in states:
             return Result(name, source, VACUOUS, paths, seconds, "no input meets the precondition")
         if MessageType.CONFIRMED in states:
-            return Result(name, source, CONFIRMED, paths, seconds)
+            return Result(name, source, CONFIRMED, paths, seconds, "reported by CrossHair")
         if paths == 0:
             return Result(name, source, VACUOUS, paths, seconds, "no path explored in time")
-        return Result(name, source, UNREFUTED, paths, seconds)
+        return Result(name, source, UNREFUTED, paths, seconds, _stopped(paths, max_paths))
 
     return run
 
@@ -308,10 +313,18 @@ def _diff_runner(
             return Result(name, what, COUNTEREXAMPLE, paths, seconds, text, program)
         if paths == 0:
             return Result(name, what, VACUOUS, paths, seconds, "no path explored in time")
-        verdict = CONFIRMED if stats["exhaustion"] >= 2 else UNREFUTED
-        return Result(name, what, verdict, paths, seconds)
+        if stats["exhaustion"] >= 2:  # both functions' path trees exhausted
+            return Result(name, what, EXHAUSTED, paths, seconds, "CrossHair: likely the same")
+        return Result(name, what, UNREFUTED, paths, seconds, _stopped(paths, max_paths))
 
     return run
+
+
+def _stopped(paths: int, max_paths: int) -> str:
+    """Why a condition stopped short of every path: its path limit, or its timeout."""
+    if paths >= max_paths:
+        return f"stopped at the path limit ({max_paths} paths)"
+    return "stopped at the timeout, paths left unexplored"
 
 
 # --- Counterexamples as programs ----------------------------------------------------------------
@@ -426,10 +439,14 @@ class Summary:
 
     def line(self, timeout: float) -> str:
         counts = collections.Counter(r.verdict for r in self.results)
+        unrefuted = [r for r in self.results if r.verdict == UNREFUTED]
+        at_limit = sum(1 for r in unrefuted if r.detail.startswith("stopped at the path limit"))
         parts = [
             f"{counts[COUNTEREXAMPLE]} counterexamples",
-            f"{counts[CONFIRMED]} confirmed over all paths",
-            f"{counts[UNREFUTED]} without a counterexample within {timeout:.3g} s",
+            f"{counts[CONFIRMED]} {CONFIRMED} (as CrossHair reports it, over what it models)",
+            f"{counts[EXHAUSTED]} diffs with every path exhausted",
+            f"{counts[UNREFUTED]} without a counterexample within {timeout:.3g} s "
+            f"({at_limit} stopped at the path limit, {len(unrefuted) - at_limit} at the timeout)",
         ]
         parts += [f"{counts[v]} {v}" for v in (VACUOUS, ERROR, SKIPPED) if counts[v]]
         return f"{len(self.checked)} conditions checked, {self.paths} paths explored: " + ", ".join(
