@@ -112,7 +112,7 @@ def report(
     """The failure path for ``program``, which broke ``violation.law`` on ``impl`` (described by
     ``spec`` for a fresh replay; without one, the file is replayed in this process only and the
     report says so). ``budget``: seconds for shrinking (0: do not shrink)."""
-    failure = Failure(violation, program)
+    failure, out = Failure(violation, program), Path(out)
     try:
         if budget <= 0:
             raise TimeoutError

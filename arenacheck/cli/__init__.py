@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        common.load_ops(args)
         return int(args.func(args))
     except (common.UsageError, ProgramError, ImplementationLoadError) as err:
         print(f"arenacheck: error: {err}", file=sys.stderr)

@@ -43,6 +43,33 @@ def seconds(text: str) -> float:
     return value
 
 
+def add_ops(parser: argparse.ArgumentParser) -> None:
+    """``--ops MODULE``: operations of the user's own, checked by every engine."""
+    parser.add_argument(
+        "--ops",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="a module (or .py file) exporting OPERATIONS, operations of your own to check as "
+        "the bundled ones are (docs/design.md, Adding an operation); repeatable",
+    )
+
+
+def load_ops(args: argparse.Namespace) -> None:
+    """Register the operations ``--ops`` names, and hand them to every process the run starts
+    (a fuzz target, a fresh replay, a server)."""
+    import os
+
+    from arenacheck import ops
+
+    named = list(getattr(args, "ops", None) or [])
+    if not named:
+        return
+    ops.extend(named)
+    before = [m for m in (os.environ.get(ops.OPS_ENV) or "").split(",") if m]
+    os.environ[ops.OPS_ENV] = ",".join(dict.fromkeys([*before, *named]))
+
+
 def add_impl(parser: argparse.ArgumentParser) -> None:
     """``--impl MODULE`` or ``--impl-cmd CMD`` (with ``--timeout``)."""
     which = parser.add_mutually_exclusive_group()
@@ -121,6 +148,7 @@ def add_run_options(parser: argparse.ArgumentParser, flag: str, what: str) -> No
     """What a run of engines takes: the implementation and structures, its time, where failing
     programs go, and the strict decisions."""
     add_impl(parser)
+    add_ops(parser)
     add_structure(parser)
     add_seconds(parser, flag, 60.0, what)
     add_out(parser, "failing programs")

@@ -33,6 +33,7 @@ def add(sub: Any) -> None:
         "the model, and print a certificate of what held (docs/exhaustive.md).",
     )
     common.add_impl(parser)
+    common.add_ops(parser)
     common.add_structure(parser)
     parser.add_argument(
         "--max-ops",

@@ -47,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "else dev)",
     )
     group.addoption(
+        "--arenacheck-ops",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="a module exporting OPERATIONS of your own, checked with the bundled ones",
+    )
+    group.addoption(
         "--arenacheck-timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
@@ -194,6 +201,12 @@ def pytest_collection_modifyitems(
     spec = _spec(config)
     if spec is None:
         return
+    if config.getoption("arenacheck_ops"):
+        from argparse import Namespace
+
+        from arenacheck.cli.common import load_ops
+
+        load_ops(Namespace(ops=config.getoption("arenacheck_ops")))
     checked = Checked(spec, _structures(config))
     config.stash[_CHECKED] = checked
     config.add_cleanup(checked.close)

@@ -28,6 +28,7 @@ def add(sub: Any) -> None:
         help="program files, or directories searched for *.jsonl",
     )
     common.add_impl(parser)
+    common.add_ops(parser)
     common.add_strict(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print only violations")
     ledger.add_options(parser)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from arenacheck.cli import common
 from arenacheck.implementation import load
 from arenacheck.protocol import server
 
@@ -19,6 +20,7 @@ def add(sub: Any) -> None:
         metavar="MODULE",
         help="module name or .py file to serve (default: the model, arenacheck.model)",
     )
+    common.add_ops(parser)
     parser.set_defaults(func=run)
 
 

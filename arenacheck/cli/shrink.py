@@ -19,6 +19,7 @@ def add(sub: Any) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="a program file that breaks a law")
     common.add_impl(parser)
+    common.add_ops(parser)
     common.add_strict(parser)
     common.add_seconds(parser, "--budget", 600.0, "shrinking")
     common.add_out(parser, "the shrunk program")

@@ -1,27 +1,43 @@
 """What an operation of the program language is: one class per operation, one instance of it in
-the registry (``arenacheck.ops``).
+the registry (``arenacheck.ops``). This is the extension API (``EXTENSION_API``): a user's
+operation is a subclass registered like the bundled ones (docs/design.md, "Adding an
+operation").
 
 An operation declares its fields and their domains, the version that introduced it, whether it
 defines the next alist variable, and the shape of its protocol reply; and it says, in one place,
-everything the harness does with it: the static checks a program line gets (``complaint``), the
-laws checked when it runs (``check``, on a session: both sides, in lockstep), how it is made on
-one side with nothing checked (``perform``: the interpreter, the protocol server, the
-benchmarks), what a protocol server answers (``answer``), and its ledger forms (``forms``, and
-``form`` of one operation in the state it runs in).
+everything the harness does with it:
+
+- programs: the static checks a program line gets (``complaint``, ``effect``);
+- running: the laws checked when it runs (``check``, on a session: both sides, in lockstep), how
+  it is made on one side with nothing checked (``perform``: the interpreter, the protocol
+  server, the benchmarks), what a protocol server answers (``answer``), and how a builder call
+  on the far side of the protocol becomes its line (``calls``, ``remote``);
+- the ledger: its forms (``forms``, and ``form`` of one operation in the state it runs in);
+- the engines: every operation exhaust enumerates in a state (``alphabet``), a program that
+  ends in each of its forms (``witness``: the forms engine), how the stateful machine draws it
+  (``moves``, and ``finish``: what ends an example), how often the fuzz decoder picks it
+  (``weight``, ``available``), which pairs of it commute (``commutes``: exhaust runs one order),
+  the keys it names (``keys``: exhaust's relabelling), and what prove's contracts do with it
+  (``proved``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from arenacheck.domains import Domain
+from arenacheck.domains import VAR, Domain, is_int
 from arenacheck.structures import MISSING, Op, Structure
 
 if TYPE_CHECKING:
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.base import Session
+
+#: The version of the operation interface below: an extension states the one it was written for
+#: (``Operation.api``), and a registry of another refuses it (``arenacheck.ops.register``).
+EXTENSION_API = 1
 
 
 def fields(**domains: Domain) -> Mapping[str, Domain]:
@@ -36,6 +52,26 @@ class Shape:
 
     defined: int = 1
     built: bool = False
+
+
+@dataclass(frozen=True)
+class Small:
+    """The small domain exhaust enumerates over, and the state a program reached: what an
+    operation's ``alphabet`` draws its lines from."""
+
+    session: Any
+    keys: Sequence[Any]  # the alist keys (sorted)
+    values: Sequence[Any]
+    full: bool  # every form, or the set forms alone
+    foreign: Any  # a key of a foreign type
+    bad_handles: Sequence[Any]
+    runs: Sequence[tuple[int, int]]  # (start, step) of the short runs
+    afters: Sequence[int]  # where a raising combine raises
+    indices: Sequence[int]
+    scopes: Sequence[int]  # the scopes a record may use now
+    bad_records: Sequence[tuple[Any, Any]]
+    long: bool  # the long-run domain
+    long_run: int  # its runs' length
 
 
 @dataclass
@@ -67,6 +103,15 @@ class Operation:
     needs_v2_without: ClassVar[tuple[str, ...]] = ()
     #: Optional fields allowed only with another field's value: {field: (other, value)}.
     only_with: ClassVar[Mapping[str, tuple[str, Any]]] = {}
+    #: The builder (or map) calls the operation is made by: how the protocol client turns a
+    #: call on the far side into this operation's line.
+    calls: ClassVar[tuple[str, ...]] = ()
+    #: How often the fuzz decoder picks it, against the other operations available.
+    weight: ClassVar[int] = 16
+    #: What prove's public-operation contracts do with it (docs/proving.md).
+    proved: ClassVar[str] = "not in prove's contracts: the other engines check it"
+    #: The extension interface the operation was written for.
+    api: ClassVar[int] = EXTENSION_API
 
     @property
     def fields(self) -> dict[str, Domain]:
@@ -74,6 +119,10 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<operation {self.structure}:{self.name}>"
+
+    def line(self, **fields: Any) -> dict[str, Any]:
+        """A program line of this operation."""
+        return {"op": self.name, **fields}
 
     # Programs as data.
 
@@ -97,7 +146,16 @@ class Operation:
 
     def answer(self, side: Any, done: Done) -> dict[str, Any]:
         """What a protocol server replies after ``perform`` (SPEC §4), by the reply's shape."""
+        if self.reply == "value":
+            return {"value": done.value}
         return {}
+
+    def remote(self, method: str, wire: Any, args: Sequence[Any]) -> dict[str, Any]:
+        """The line a builder call ``method(*args)`` on the far side of the protocol sends: the
+        arguments are the fields in order, a handle becoming its wire variable
+        (``wire(handle)``)."""
+        given = dict(zip(self.fields, args, strict=False))  # (optional fields may be left out)
+        return self.line(**{n: wire(v) if self.fields[n] is VAR else v for n, v in given.items()})
 
     # The ledger.
 
@@ -108,3 +166,43 @@ class Operation:
     def form(self, session: Session, op: Op) -> str:
         """The form of ``op`` in ``session``'s state (before it runs)."""
         return self.name
+
+    # The engines.
+
+    def alphabet(self, small: Small) -> list[Op]:
+        """Every line of the operation exhaust enumerates in ``small``'s state and domain."""
+        return []
+
+    def starts(self, small: Small) -> list[Op]:
+        """The lines a long-run program starts with (exhaust's ``--long`` domain)."""
+        return []
+
+    def witness(self, form: str) -> list[Op]:
+        """A program whose last line is of ``form`` (the forms engine runs one per form)."""
+        raise NotImplementedError(f"{self.name}: no program for the form {form}")
+
+    def moves(self) -> dict[str, Move]:
+        """How the stateful machine draws the operation, by name: each a rule of its own."""
+        return {}
+
+    def finish(self, session: Any) -> list[Op]:
+        """What a stateful example ends with before its end-of-program checks."""
+        return []
+
+    def setup(self, draw: Any, aim: Any) -> None:
+        """What a stateful example draws before its first move (into ``aim.memo``)."""
+
+    def available(self, session: Any) -> bool:
+        """Whether the operation may come now (an interval map's reads need the map)."""
+        return True
+
+    def commutes(self, op: Op, session: Any) -> tuple[str, Any] | None:
+        """Which operations ``op`` commutes with in ``session``'s state, as a class and a key:
+        two operations of one class in a row, the model cannot tell apart in either order, so
+        exhaust runs them in the order of their keys alone. None: it commutes with nothing."""
+        return None
+
+    def keys(self, op: Op) -> list[Any]:
+        """The int keys ``op`` names (exhaust relabels them)."""
+        key = op.get("key")
+        return [key] if is_int(key) else []

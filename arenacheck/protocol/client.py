@@ -26,12 +26,14 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from arenacheck import laws
-from arenacheck.callbacks import Callback
+from arenacheck.domains import VAR
 from arenacheck.errors import Unsupported
 from arenacheck.implementation import Run, feature
+from arenacheck.ops import Operation, changes, operations
 from arenacheck.protocol.child import DEFAULT_TIMEOUT, Child
 from arenacheck.protocol.wire import Client, ExternalHandle, Wire
 from arenacheck.structures import Op, Structure
@@ -39,10 +41,52 @@ from arenacheck.structures import Op, Structure
 __all__ = ["DEFAULT_TIMEOUT", "External", "ExternalHandle"]
 
 
+# --- Builder calls as operation lines ------------------------------------------------------------
+
+#: The client's call for a handle that is not one of its lists (the bad-handle operation's).
+BAD_CALL = "(bad handle)"
+
+
+def _table(structure: Structure) -> dict[str, Operation]:
+    """The operation each builder call is made by (``Operation.calls``), from the registry:
+    remade when it changes, so a call a user's operation declares crosses the protocol too."""
+    made = _TABLES.get(structure)
+    if made is None or made[0] != changes():
+        table = {call: op for op in operations(structure).values() for call in op.calls}
+        made = _TABLES[structure] = (changes(), table)
+    return made[1]
+
+
+_TABLES: dict[Structure, tuple[int, dict[str, Operation]]] = {}
+
+
+class Calls(Client):
+    """A builder on the far side whose calls are the registry's: ``method(*args)`` becomes the
+    line of the operation that declares it (``Operation.remote``)."""
+
+    def operation(self, method: str) -> Operation:
+        return _table(self.structure)[method]
+
+    def __getattr__(self, name: str) -> Any:
+        """A call the registry knows but this class does not spell out (a user's operation):
+        made on the far side, its reply by its shape."""
+        if name.startswith("_") or name not in _table(self.structure):
+            raise AttributeError(name)
+        return partial(self.made, name)
+
+    def made(self, method: str, *args: Any) -> Any:
+        op = self.operation(method)
+        reply = self.read(op.remote(method, self.wire_var, args))
+        return reply.get("value")
+
+    def wire_var(self, h: Any) -> Any:
+        return h
+
+
 # --- Association lists --------------------------------------------------------------------------
 
 
-class ExternalLists(Client):
+class ExternalLists(Calls):
     """A ``ListBuilder`` (and, after ``build()``, its ``ListStorage``) in the child.
 
     Handles become wire variables: the n-th list-producing line defines variable n on both ends,
@@ -73,13 +117,24 @@ class ExternalLists(Client):
             return 0
         return h.wire if isinstance(h, ExternalHandle) else None
 
-    def _bad(self, call: str, handle: Any, position: int = 1) -> Any:
-        op: dict[str, Any] = {"op": "bad_handle", "call": call, "handle": handle}
-        if call in ("intersect", "union"):
-            op["position"] = position
-        self.call(
-            op
-        )  # must raise InvalidHandle (or BuilderFinished); success is the runner's to judge
+    def wire_var(self, h: Any) -> Any:
+        return self._var(h)
+
+    def _bad(self, op: Operation, method: str, handle: Any, position: int = 1) -> Any:
+        """A call with a handle that is not ours: sent as such (it must raise InvalidHandle, or
+        BuilderFinished; success is the runner's to judge). The call is named as the
+        bad-handle operation names it: the operation that makes a list, or the read."""
+        call = op.name if op.defines else method
+        bad = self.operation(BAD_CALL)
+        self.call(bad.remote(BAD_CALL, self._var, (call, handle, position)))
+        return None
+
+    def _handles_ok(self, op: Operation, method: str, args: tuple[Any, ...]) -> Any:
+        """None when every handle among ``args`` is ours; else the bad-handle call's result."""
+        handles = [a for f, a in zip(op.fields, args, strict=False) if op.fields[f] is VAR]
+        for position, h in enumerate(handles, 1):
+            if self._var(h) is None:
+                return (self._bad(op, method, h, position),)
         return None
 
     def _list(self, op: Op, changes_state: bool) -> tuple[Any, list[tuple[Any, Any]]]:
@@ -87,67 +142,56 @@ class ExternalLists(Client):
         items = [(k, v) for k, v in reply["items"]]
         return reply["handle"], items
 
-    def _define(self, op: Op) -> Any:
+    def made(self, method: str, *args: Any) -> Any:
+        """A list-producing call (or a user's read): its operation's line; a list it defines
+        becomes the next wire variable."""
+        op = self.operation(method)
+        refused = self._handles_ok(op, method, args)
+        if refused is not None:
+            return refused[0]
+        line = op.remote(method, self._var, args)
+        if not op.defines:
+            return self.read(line).get("value")
         self.defined += 1
         wire = self.defined
-        raw, items = self._list(op, changes_state=True)
+        raw, items = self._list(line, changes_state=True)
         self._last = (wire, items)
         return ExternalHandle(wire, raw)
 
-    # Mutations.
+    # SPEC's builder calls.
 
     def entry(self, h: Any, key: Any) -> ExternalEntry:
         return ExternalEntry(self, h, key)
 
     def insert(self, h: Any, key: Any, value: Any = None) -> Any:
-        return self.put("insert", h, key, {"value": value})
-
-    def put(self, call: str, h: Any, key: Any, fields: dict[str, Any]) -> Any:
-        src = self._var(h)
-        if src is None:
-            return self._bad(call, h)
-        return self._define({"op": call, "src": src, "key": key, **fields})
+        return self.made("insert", h, key, value)
 
     def intersect_with(self, h1: Any, h2: Any, combine: Any) -> Any:
-        return self._merge("intersect", h1, h2, combine)
+        return self.made("intersect_with", h1, h2, combine)
 
     def union_with(self, h1: Any, h2: Any, combine: Any) -> Any:
-        return self._merge("union", h1, h2, combine)
+        return self.made("union_with", h1, h2, combine)
 
     def intersect(self, h1: Any, h2: Any) -> Any:
-        return self._merge("intersect", h1, h2, None)
+        return self.made("intersect", h1, h2)
 
     def union(self, h1: Any, h2: Any) -> Any:
-        return self._merge("union", h1, h2, None)
-
-    def _merge(self, kind: str, h1: Any, h2: Any, combine: Any) -> Any:
-        a, b = self._var(h1), self._var(h2)
-        if a is None:
-            return self._bad(kind, h1, 1)
-        if b is None:
-            return self._bad(kind, h2, 2)
-        op: dict[str, Any] = {"op": kind, "a": a, "b": b}
-        if combine is not None:
-            op["combine"] = callback_name(combine)
-            if op["combine"] == "raise":
-                op["after"] = combine.after
-        return self._define(op)
+        return self.made("union", h1, h2)
 
     def build(self) -> ExternalLists:
-        self.call({"op": "build"}, changes_state=True)
+        self.call(self.operation("build").remote("build", self._var, ()), changes_state=True)
         return self
 
     def insert_run(self, h: Any, keys: range, value: Any) -> Run | None:
-        """An ``extend`` in one line: each step's handle and cells come back in ``steps``.
+        """A run of inserts in one line: each step's handle and cells come back in ``steps``.
 
-        None (the runner then sends one ``insert`` per key) if the handle is not ours or the
-        child does not support ``extend``; the child is then reset to forget the line.
+        None (the runner then sends one insert per key) if the handle is not ours or the child
+        does not support the run; the child is then reset to forget the line.
         """
         src = self._var(h)
         if src is None or not self.wire.extend:
             return None
-        op: dict[str, Any] = {"op": "extend", "src": src, "start": keys.start, "step": keys.step}
-        op |= {"count": len(keys), "value": value}
+        op = self.operation("insert_run").remote("insert_run", self._var, (h, keys, value))
         before = self.cell_count
         try:
             reply = self.call(op, changes_state=True)
@@ -169,16 +213,19 @@ class ExternalLists(Client):
         totals = [before, *(cells for _, cells in steps)]
         return Run(handles, [b - a for a, b in itertools.pairwise(totals)], None)
 
-    # Reads: one ``items`` line answers all four list reads of a variable.
+    # Reads: one list line answers all four list reads of a variable.
 
-    def _items(self, h: Any, call: str) -> list[tuple[Any, Any]] | None:
+    def _read_line(self, method: str, h: Any, *rest: Any) -> Op:
+        return self.operation(method).remote(method, self._var, (h, *rest))
+
+    def _items(self, h: Any, method: str) -> list[tuple[Any, Any]] | None:
         var = self._var(h)
         if var is None:
-            return self._bad(call, h)  # type: ignore[no-any-return]
+            return self._bad(self.operation(method), method, h)  # type: ignore[no-any-return]
         if var in self._fetched:
             return list(self._fetched[var])
         if self._last is None or self._last[0] != var:
-            _, items = self._list({"op": "items", "var": var}, changes_state=False)
+            _, items = self._list(self._read_line("items", h), changes_state=False)
             self._last = (var, items)
         return list(self._last[1])
 
@@ -188,12 +235,13 @@ class ExternalLists(Client):
         wanted = sorted({var for h in handles if (var := self._var(h))})
         if self.wire.owner is not self or self.wire.child.process is None:
             self.wire.take(self)
-        lines = [json.dumps({"op": "items", "var": var}) for var in wanted]
+        by_var = {self._var(h): h for h in handles if self._var(h)}
+        lines = [self._read_line("items", by_var[var]) for var in wanted]
+        texts = [json.dumps(line) for line in lines]
         self._fetched.clear()
-        for var, line, text in zip(
-            wanted, lines, self.wire.child.exchange_many(lines), strict=True
-        ):
-            reply = self.wire.check("alist", line, "items", text)
+        answers = self.wire.child.exchange_many(texts)
+        for var, line, text in zip(wanted, lines, answers, strict=True):
+            reply = self.wire.check("alist", json.dumps(line), line["op"], text)
             if "items" in reply and "error" not in reply and "unsupported" not in reply:
                 self._fetched[var] = [(k, v) for k, v in reply["items"]]
 
@@ -213,17 +261,15 @@ class ExternalLists(Client):
         return None if items is None else len(items)
 
     def get(self, h: Any, key: Any, default: Any = None) -> Any:
-        var = self._var(h)
-        if var is None:
-            return self._bad("get", h)
-        reply = self.read({"op": "get", "var": var, "key": key})
+        if self._var(h) is None:
+            return self._bad(self.operation("get"), "get", h)
+        reply = self.read(self._read_line("get", h, key))
         return reply["value"] if reply["found"] else default
 
     def contains(self, h: Any, key: Any) -> Any:
-        var = self._var(h)
-        if var is None:
-            return self._bad("contains", h)
-        return self.read({"op": "get", "var": var, "key": key})["found"]
+        if self._var(h) is None:
+            return self._bad(self.operation("contains"), "contains", h)
+        return self.read(self._read_line("contains", h, key))["found"]
 
     @property
     def cell_count(self) -> int:
@@ -233,13 +279,6 @@ class ExternalLists(Client):
         return self._cells
 
 
-def callback_name(fn: object) -> str:
-    """The program name of a program's callback; other callables cannot cross the protocol."""
-    if not isinstance(fn, Callback):
-        raise TypeError(f"an external implementation takes program callbacks only, not {fn!r}")
-    return fn.name
-
-
 class ExternalEntry:
     """``b.entry(h, key)`` on the far side."""
 
@@ -247,61 +286,63 @@ class ExternalEntry:
         self.lists, self.h, self.key = lists, h, key
 
     def or_insert(self, value: Any) -> Any:
-        return self.lists.put("insert", self.h, self.key, {"value": value})
+        return self.lists.made("or_insert", self.h, self.key, value)
 
     def replace(self, value: Any) -> Any:
-        return self.lists.put("replace", self.h, self.key, {"value": value})
+        return self.lists.made("replace", self.h, self.key, value)
 
     def or_insert_with(self, fn: Any) -> Any:
-        if self.lists._var(self.h) is None:
-            return self.lists.put("insert_with", self.h, self.key, {})  # a bad handle
-        fields = {"value": fn.value if isinstance(fn, Callback) else None, "fn": callback_name(fn)}
-        return self.lists.put("insert_with", self.h, self.key, fields)
+        return self.lists.made("or_insert_with", self.h, self.key, fn)
 
 
 # --- Interval maps ------------------------------------------------------------------------------
 
 
-class ExternalIntervals(Client):
+class ExternalIntervals(Calls):
     """An ``IntervalMapBuilder`` in the child."""
 
     structure: Structure = "intervals"
 
     def record(self, index: Any, scope: Any) -> None:
-        self.call({"op": "record", "index": index, "scope": scope}, changes_state=True)
+        line = self.operation("record").remote("record", self.wire_var, (index, scope))
+        self.call(line, changes_state=True)
 
     def build(self) -> ExternalMap:
-        self.call({"op": "build"}, changes_state=True)
+        self.call(self.operation("build").remote("build", self.wire_var, ()), changes_state=True)
         return ExternalMap(self)
 
 
 class ExternalMap:
-    """The built map: each read is one ``lookup`` or ``intervals`` line."""
+    """The built map: each read is one line of the operation that reads it."""
 
     def __init__(self, builder: ExternalIntervals) -> None:
         self.builder = builder
 
-    def _scope(self, index: Any) -> Any:
-        return self.builder.read({"op": "lookup", "index": index})["scope"]
+    def _read(self, method: str, *args: Any) -> dict[str, Any]:
+        op = self.builder.operation(method)
+        return self.builder.read(op.remote(method, self.builder.wire_var, args))
+
+    def _scope(self, method: str, index: Any) -> Any:
+        return self._read(method, index)["scope"]
 
     def get(self, index: Any, default: Any = None) -> Any:
-        scope = self._scope(index)
+        scope = self._scope("get", index)
         return default if scope is None else scope
 
     def __contains__(self, index: Any) -> bool:
-        return self._scope(index) is not None
+        return self._scope("__contains__", index) is not None
 
     def __getitem__(self, index: Any) -> Any:
-        scope = self._scope(index)
+        scope = self._scope("__getitem__", index)
         if scope is None:
             raise KeyError(index)
         return scope
 
     def intervals(self) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in self.builder.read({"op": "intervals"})["intervals"]]
+        return [tuple(r) for r in self._read("intervals")["intervals"]]
 
     def __len__(self) -> int:
-        return len(self.intervals())
+        return len(self._read("__len__")["intervals"])
 
 
 # --- The implementation object ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 checked by the runner — "nothing found up to this size", not "nothing found yet".
 
 Random engines sample; this one enumerates (the small-scope hypothesis: most bugs show in small
-instances). Every program of the *alphabet* — each operation of the vocabulary over a small
+instances). Every program of the *alphabet* — each operation of the registry over a small
 domain of keys, values, record indices and scopes, with every combine and callback form, each
 raising position, bad handles and bad values — up to ``max_ops`` operations, depth first; a
 program is applied operation by operation by the drive loop, and a prefix is shared with its

@@ -17,9 +17,8 @@ from arenacheck.engines.exhaust.alphabet import (
     SPLIT,
     Bounds,
     _text,
-    alist_alphabet,
+    alphabet,
     canonical_keys,
-    intervals_alphabet,
     long_runs,
     ordered,
 )
@@ -31,8 +30,6 @@ from arenacheck.engines.exhaust.certificate import (
 )
 from arenacheck.implementation import Implementation
 from arenacheck.program import Program
-from arenacheck.sessions.alist import AlistSession
-from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import Strictness
 from arenacheck.structures import Op
 from arenacheck.targets import ImplSpec
@@ -99,6 +96,7 @@ class Enumeration:
         self.snapshots = True  # share prefixes by forks; off: re-run them
         self.progress = (0, 0)  # first operations done, of all
         self.head: Certificate | None = None  # what the run is of (``blank``)
+        self.starts: list[Op] = []  # the long domain's first lines
 
     # Drives: made fresh, forked from a prefix's, or the prefix re-run.
 
@@ -114,18 +112,12 @@ class Enumeration:
         drive.recount()
         return drive
 
-    def alphabet(self, drive: Drive) -> list[Op]:
-        session = drive.session
-        if isinstance(session, AlistSession):
-            return alist_alphabet(session, self.bounds)
-        assert isinstance(session, IntervalSession)
-        return intervals_alphabet(session, self.bounds)
-
     # The search.
 
     def run(self) -> None:
         drive = self._drive()
-        first = long_runs() if self.bounds.long else self._choices(drive, [])
+        self.starts = long_runs(drive.session, self.bounds) if self.bounds.long else []
+        first = self.starts or self._choices(drive, [])
         self.progress = (0, len(first))
         for done, op in enumerate(first, 1):
             self._visit(drive, [], op, self.bounds.max_ops)
@@ -138,12 +130,11 @@ class Enumeration:
             self._visit(drive, path, op, depth)
 
     def _choices(self, drive: Drive, path: list[Op]) -> list[Op]:
-        ops = self.alphabet(drive)
-        session = drive.session
-        if self.bounds.commute and isinstance(session, IntervalSession):
-            ops = [op for op in ops if ordered(path, op, session, self.bounds)]
-        if self.bounds.long and len(path) == 1 and path[0]["op"] == "extend":
-            ops = [*long_runs(), *ops]  # a second long run, then the rest
+        ops = alphabet(drive.session, self.bounds)
+        if self.bounds.commute:
+            ops = [op for op in ops if ordered(path, op, drive.session, self.bounds)]
+        if self.bounds.long and len(path) == 1 and path[0] in self.starts:
+            ops = [*self.starts, *ops]  # a second long run, then the rest
         return ops
 
     def _unit(self, program: list[Op]) -> tuple[str, bool]:

@@ -2,7 +2,7 @@
 and programs become the bytes that decode to them.
 
 A coverage-guided fuzzer mutates byte strings; this module reads one as a stream of small
-choices. The language is one table, derived from the vocabulary: a *form* per operation, each
+choices. The language is one table, derived from the registry: a *word* per operation, each
 field read by the *codec* of its domain (a variable among the lists that exist, a key — often one
 the list holds —, a value, a combine form, a record index near the last one or at a recorded one,
 ...). The decoder reads bytes by the table; the encoder finds, by the same table, the bytes that
@@ -33,12 +33,12 @@ from typing import Any, ClassVar
 from arenacheck.callbacks import COMBINES, FAILING, FNS
 from arenacheck.domains import HUGE_HANDLE
 from arenacheck.drive import Drive, drive
-from arenacheck.engines.aim import may_overflow
 from arenacheck.failure import report
 from arenacheck.implementation import Implementation
 from arenacheck.ledger import dump_entries
 from arenacheck.ops import Operation, changes, operations
 from arenacheck.ops.alist.bad_handle import CALLS
+from arenacheck.ops.draw import may_overflow
 from arenacheck.program import Program
 from arenacheck.report import DEFAULT_OUT, write_failure, write_sequence
 from arenacheck.sessions.alist import AlistSession
@@ -212,10 +212,9 @@ class Word:
     weight: int
 
     def available(self, ctx: Context) -> bool:
-        """Whether the operation is valid now: an interval-map read needs a map."""
-        if self.op.name in ("lookup", "intervals"):
-            return ctx.maps.built
-        return True
+        """Whether the operation is valid now (``Operation.available``: an interval-map read
+        needs a map)."""
+        return self.op.available(ctx.session)
 
     def allowed(self, name: str, ctx: Context) -> bool:
         other = self.op.only_with.get(name)
@@ -232,25 +231,12 @@ def word(operation: Operation, weight: int) -> Word:
     return Word(operation, fields, weight)
 
 
-#: How often each operation comes, relative to the others available (the kind byte is taken modulo
-#: their sum): mostly inserts and merges, a build rarely (after it, every mutation fails), records
-#: far more than lookups.
-WEIGHTS: dict[Structure, dict[str, int]] = {
-    "alist": {
-        "insert": 72, "replace": 24, "intersect": 24, "union": 24, "insert_with": 20,
-        "extend": 20, "get": 20, "items": 16, "bad_handle": 20, "build": 1,
-    },
-    "intervals": {"record": 160, "build": 24, "lookup": 56, "intervals": 16},
-}  # fmt: skip
-
-
 def words(structure: Structure) -> list[Word]:
-    """The byte language: a word per operation of the registry (default weight 16 for one the
-    table does not name); made again only when the registry changes."""
+    """The byte language: a word per operation of the registry, picked by its ``weight``; made
+    again only when the registry changes."""
     made = _WORDS.get(structure)
     if made is None or made[0] != changes():
-        weights = WEIGHTS[structure]
-        found = [word(op, weights.get(name, 16)) for name, op in operations(structure).items()]
+        found = [word(op, op.weight) for op in operations(structure).values()]
         made = _WORDS[structure] = (changes(), found)
     return made[1]
 
@@ -285,17 +271,17 @@ def decode_op(choices: Choices, session: Session) -> dict[str, Any]:
 
 
 def _decoded(choices: Choices) -> Callable[[Drive], Iterator[Op]]:
-    """The operations the bytes say, each decoded in the state the ones before it left; an
-    interval program ends with a build if it has none."""
+    """The operations the bytes say, each decoded in the state the ones before it left; then
+    what each operation ends a program with (``Operation.finish``: a build an interval program
+    has not had)."""
 
     def stream(run: Drive) -> Iterator[Op]:
         count = 0
         while choices.left and count < MAX_OPS:
             count += 1
             yield decode_op(choices, run.session)
-        session = run.session
-        if isinstance(session, IntervalSession) and not session.built:
-            yield {"op": "build"}
+        for operation in operations(run.structure).values():
+            yield from operation.finish(run.session)  # (a map's program ends with its build)
 
     return stream
 
@@ -420,15 +406,17 @@ def encode_op(op: Op, session: Session) -> list[int] | None:
     return out if set(ctx.op) == set(op) else None
 
 
-def encode(program: Program) -> bytes:
+def encode(program: Program, impl: object = None) -> bytes:
     """Bytes that decode (with ``run_bytes``) to ``program``, less the operations the byte
     language cannot express; those are dropped (and the ones after them renumbered by the
-    decoder's own choice of variables). Used to seed the fuzzers with real programs: the
+    decoder's own choice of variables). The program runs on ``impl`` meanwhile, for the state
+    the decoder reads (the model by default; an operation the model's builder has no call for
+    needs an implementation that has one). Used to seed the fuzzers with real programs: the
     regression corpus, the stateful engine's examples and traced code."""
     import arenacheck.model as model
 
     out = bytearray()
-    run = Drive(program.structure, model)
+    run = Drive(program.structure, model if impl is None else impl)
     for op in program.ops:
         chunk = encode_op(op, run.session)
         if chunk is None:

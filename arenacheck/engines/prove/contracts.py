@@ -21,6 +21,13 @@ from arenacheck.impl import kernels
 from arenacheck.impl.kernels import well_formed  # noqa: F401 - the contracts below use it
 from arenacheck.model import alist as model_alist
 from arenacheck.model import intervals as model_intervals
+from arenacheck.ops.alist.insert import OPERATION as INSERT
+from arenacheck.ops.alist.intersect import OPERATION as INTERSECT
+from arenacheck.ops.alist.replace import OPERATION as REPLACE
+from arenacheck.ops.alist.union import OPERATION as UNION
+from arenacheck.ops.intervals.build import OPERATION as BUILD
+from arenacheck.ops.intervals.lookup import OPERATION as LOOKUP
+from arenacheck.ops.intervals.record import OPERATION as RECORD
 from arenacheck.structures import Op
 
 #: Merges by number: 0 is the set form (keep the first value), then SPEC's combine forms.
@@ -224,10 +231,9 @@ def alist_ops(steps: list[tuple[int, int, int, int]]) -> list[Op]:
                 clamp(b, SMALL.start, SMALL.stop - 1),
                 clamp(c, SMALL.start, SMALL.stop - 1),
             )
-            ops.append({"op": ("insert", "replace")[kind], "src": src, "key": key, "value": value})
+            ops.append((INSERT, REPLACE)[kind].line(src=src, key=key, value=value))
             continue
-        op: dict[str, Any] = {"op": ("intersect", "union")[kind - 2], "a": src}
-        op["b"] = clamp(b, 0, defined)
+        op = (INTERSECT, UNION)[kind - 2].line(a=src, b=clamp(b, 0, defined))
         combine = combine_of(c)[0]
         if combine is not None:
             op["combine"] = combine
@@ -237,10 +243,10 @@ def alist_ops(steps: list[tuple[int, int, int, int]]) -> list[Op]:
 
 def intervals_ops(records: list[tuple[int, int]], lookups: list[int]) -> list[Op]:
     """Records, a build, and lookups unless the build fails."""
-    ops: list[Op] = [{"op": "record", "index": i, "scope": s} for i, s in records]
-    ops.append({"op": "build"})
+    ops: list[Op] = [RECORD.line(index=i, scope=s) for i, s in records]
+    ops.append(BUILD.line())
     if isinstance(model_ranges(records), list):
-        ops += [{"op": "lookup", "index": index} for index in lookups]
+        ops += [LOOKUP.line(index=index) for index in lookups]
     return ops
 
 

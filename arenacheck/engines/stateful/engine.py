@@ -8,6 +8,7 @@ import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -55,7 +56,7 @@ class Where:
     """Where a violation's program goes: the output folder, the spec a fresh replay loads (None:
     in this process only), and the seconds to shrink it."""
 
-    out: Any = DEFAULT_OUT
+    out: Path = Path(DEFAULT_OUT)
     spec: ImplSpec | None = None
     shrink: float = SHRINK_SECONDS
 
@@ -103,7 +104,9 @@ def run(
     started = time.monotonic()
     one_test = backend != "hypothesis"
     deadline = started + budget if one_test else None
-    history: list[Program] = []
+    # The programs run before a violation, for a program sequence; not under the solver, whose
+    # symbolic values must not outlive the example that drew them.
+    history: list[Program] | None = None if one_test else []
     machine = machine_for(structure, impl, stats, deadline, not one_test, strict, history)
     base = profile_settings or profile()
     number = 0
@@ -131,6 +134,8 @@ def run(
             return _outcome(structure, stats, started)
         except (ViolationFound, Flaky) as error:
             found = _violation_in(error)
+            if found is None and _spent(error):
+                return _outcome(structure, stats, started)  # (as below)
             if found is None or found.program is None:
                 raise
             failure = report(
@@ -141,9 +146,15 @@ def run(
                 where.spec,
                 strict,
                 where.shrink,
-                history,
+                history or [],
             )
             return _outcome(structure, stats, started, failure)
+        except Exception as error:
+            if _violation_in(error) is not None or not _spent(error):
+                raise
+            # Hypothesis replayed an example after the deadline and saw it stop at once (the
+            # budget, not the machine): the run is over, as with BudgetSpent itself.
+            return _outcome(structure, stats, started)
         number += 1
         if on_batch is not None:
             on_batch(stats, time.monotonic() - started)
@@ -156,6 +167,15 @@ def _outcome(structure: Structure, stats: Stats, started: float, failure: Any = 
     summary += f"{stats.total_checks} law checks"
     seconds = time.monotonic() - started
     return Outcome("stateful", structure, seconds, stats, summary, failure)
+
+
+def _spent(error: BaseException | None) -> bool:
+    """Whether ``error`` comes of a machine made after the run's deadline."""
+    while error is not None:
+        if isinstance(error, BudgetSpent):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _violation_in(error: BaseException) -> ViolationFound | None:

@@ -4,17 +4,19 @@ change nothing (SPEC §2.2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from arenacheck.domains import HUGE_HANDLE, Domain, is_int, scalar
 from arenacheck.errors import BuilderFinished, InvalidHandle
-from arenacheck.ops.alist.lists import AlistOperation
-from arenacheck.ops.base import Done, fields
+from arenacheck.ops.alist.lists import TWO_LISTS, AlistOperation
+from arenacheck.ops.base import Done, Small, fields
+from arenacheck.ops.draw import BAD_SCALARS, Aim, Draw
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.alist import AlistSession
 
 
@@ -84,6 +86,9 @@ class BadHandle(AlistOperation):
     required = fields(call=CALL, handle=BAD_HANDLE)
     optional = fields(position=POSITION)
     version = 2
+    #: The protocol client's call for a handle that is not one of its lists.
+    calls = ("(bad handle)",)
+    weight = 20
 
     def check(self, session: AlistSession, op: Op) -> None:
         session.refused(bad_handle_call(op), [], (InvalidHandle, BuilderFinished))
@@ -91,6 +96,45 @@ class BadHandle(AlistOperation):
     def perform(self, side: ListProgram, op: Op) -> Done:
         bad_handle_call(op)(side.builder, side.reader, side.empty)
         return Done()
+
+    def remote(self, method: str, wire: Any, args: Sequence[Any]) -> dict[str, Any]:
+        """``(bad handle)(call, handle, position)``: the call the runner made with a handle
+        the client does not know, sent as it is."""
+        call, handle, position = args
+        line = self.line(call=call, handle=handle)
+        if call in TWO_HANDLES:
+            line["position"] = position
+        return line
+
+    def alphabet(self, small: Small) -> list[Op]:
+        if not small.full:
+            return []
+        lines: list[Op] = []
+        for call in CALLS:
+            for handle in small.bad_handles:
+                lines.append(self.line(call=call, handle=handle))
+                if call in TWO_HANDLES:
+                    lines.append(self.line(call=call, handle=handle, position=2))
+        return lines
+
+    def witness(self, form: str) -> list[Op]:
+        parts = form.split(":")
+        line = self.line(call=parts[1], handle=-1)
+        if len(parts) == 3:
+            line["position"] = 2
+        return [*TWO_LISTS, line]
+
+    def moves(self) -> dict[str, Move]:
+        def bad_handle(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            call = draw.choice(list(CALLS), "call")
+            handle = draw.choice([h for h in BAD_SCALARS if h is not None], "handle")
+            position = draw.choice([1, 2], "position")
+            line = self.line(call=call, handle=handle)
+            if call in TWO_HANDLES:
+                line["position"] = position
+            yield line
+
+        return {"bad_handle": bad_handle}
 
     def forms(self) -> list[str]:
         return [f"bad_handle:{call}" for call in CALLS] + [

@@ -3,22 +3,27 @@ call after it raises ``BuilderFinished`` (SPEC §2)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from arenacheck import laws
 from arenacheck.callbacks import attempt
-from arenacheck.ops.alist.lists import AlistOperation
-from arenacheck.ops.base import Done
+from arenacheck.ops.alist.lists import TWO_LISTS, AlistOperation
+from arenacheck.ops.base import Done, Small
+from arenacheck.ops.draw import Aim, Draw, rarely
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.alist import AlistSession
 
 
 class Build(AlistOperation):
     name = "build"
     version = 2
+    calls = ("build",)
+    weight = 1
 
     def check(self, session: AlistSession, op: Op) -> None:
         lists = session.lists
@@ -35,6 +40,23 @@ class Build(AlistOperation):
     def perform(self, side: ListProgram, op: Op) -> Done:
         side.reader = side.builder.build()
         return Done()
+
+    def alphabet(self, small: Small) -> list[Op]:
+        return [self.line()]
+
+    def witness(self, form: str) -> list[Op]:
+        return [*TWO_LISTS, self.line(), *([self.line()] if form == "build:again" else [])]
+
+    def moves(self) -> dict[str, Move]:
+        def build(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            """Rarely (most examples build only at the end); after it, mutations must fail."""
+            if rarely(draw, 12, "build now"):
+                yield self.line()
+
+        return {"build": build}
+
+    def finish(self, session: Any) -> list[Op]:
+        return [] if session.built else [self.line()]
 
     def forms(self) -> list[str]:
         return ["build", "build:again"]

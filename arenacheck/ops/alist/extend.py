@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from arenacheck.domains import INT64, VALUE, VAR, Domain, is_int, is_int64
 from arenacheck.implementation import Run
 from arenacheck.ops.alist.lists import LONG, AlistOperation
-from arenacheck.ops.base import Done, Shape, fields
+from arenacheck.ops.base import Done, Shape, Small, fields
+from arenacheck.ops.draw import Aim, Draw, live, rarely, value
 from arenacheck.sessions.alist import Var
 from arenacheck.structures import FAILED, Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.alist import AlistSession
 
 
@@ -61,6 +64,8 @@ class Extend(AlistOperation):
     version = 2
     defines = True
     reply = "extend"
+    calls = ("insert_run",)
+    weight = 20
 
     def complaint(self, op: Op, shape: Shape, version: int) -> str | None:
         if not INT64[0] <= run_keys(op)[-1] < INT64[1]:
@@ -109,6 +114,71 @@ class Extend(AlistOperation):
 
     def answer(self, side: ListProgram, done: Done) -> dict[str, Any]:
         return side.list_reply(done.handle) | {"steps": [list(step) for step in done.steps]}
+
+    def remote(self, method: str, wire: Any, args: Sequence[Any]) -> dict[str, Any]:
+        """``insert_run(h, keys, value)``: the run in one line."""
+        h, keys, given = args
+        start, step, count = keys.start, keys.step, len(keys)
+        return self.line(src=wire(h), start=start, step=step, count=count, value=given)
+
+    def keys(self, op: Op) -> list[Any]:
+        return list(run_keys(op))
+
+    def alphabet(self, small: Small) -> list[Op]:
+        """Short runs from every list, over the domain's runs (the long domain has its own)."""
+        if not small.full or small.long:
+            return []
+        first = small.values[0]
+        return [
+            self.line(src=src, start=start, step=step, count=2, value=first)
+            for src in small.session.live()
+            for start, step in small.runs
+        ]
+
+    def starts(self, small: Small) -> list[Op]:
+        """The long domain's first lines: a run of ``long_run`` keys from EMPTY, each way."""
+        first = small.values[0]
+        return [
+            self.line(src=0, start=0, step=step, count=small.long_run, value=first)
+            for step in (1, -1)
+        ]
+
+    def witness(self, form: str) -> list[Op]:
+        count = LONG if form.endswith(":long") else 5
+        step = 1 if form.startswith("extend:up") else -1
+        return [self.line(src=0, start=0, step=step, count=count, value=1)]
+
+    def moves(self) -> dict[str, Move]:
+        def extend(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            """A short run of keys in one step, in either direction."""
+            src = live(draw, aim, "src")
+            count = draw.integer(1, 12, "count")
+            step = draw.choice([1, 2, -1, 3, -5], "step")
+            start = draw.integer(-50, 50, "start")
+            yield self.line(src=src, start=start, step=step, count=count, value=value(draw))
+
+        def long_run(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            """Rarely, 2,000 keys in a row (law 6) from EMPTY, at once merged with another list.
+            Mostly increasing; a decreasing run costs 2,001,000 cells (quadratic by design), so
+            it is rarer, and it always starts from EMPTY so that no run pays for a long list
+            beneath it."""
+            from arenacheck.ops import operations
+            from arenacheck.ops.alist.merge import Merge
+
+            other = live(draw, aim, "other")
+            if not rarely(draw, 8, "long run"):
+                return
+            step = -1 if rarely(draw, 5, "decreasing") else 1
+            start = draw.integer(-50, 50, "start")
+            made = yield self.line(src=0, start=start, step=step, count=2000, value=value(draw))
+            if made is None:
+                return
+            merges = [op for op in operations("alist").values() if isinstance(op, Merge)]
+            merge = draw.choice(merges, "kind")
+            first = draw.boolean("long first")
+            yield merge.drawn(made if first else other, other if first else made, draw, aim)
+
+        return {"extend": extend, "long_run": long_run}
 
     def forms(self) -> list[str]:
         return ["extend:up", "extend:down", "extend:up:long", "extend:down:long"]

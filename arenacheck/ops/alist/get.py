@@ -3,19 +3,21 @@ key â€” an ordered walk, so a key of a foreign type raises ``TypeError`` (SPEC Â
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from arenacheck import laws
 from arenacheck.callbacks import attempt
 from arenacheck.domains import KEY, VAR
-from arenacheck.ops.alist.lists import AlistOperation, place
-from arenacheck.ops.base import Done, fields
+from arenacheck.ops.alist.lists import FOREIGN, LANDS, TWO_LISTS, AlistOperation, place
+from arenacheck.ops.base import Done, Small, fields
+from arenacheck.ops.draw import Aim, Draw, key_for, live, rarely
 from arenacheck.structures import MISSING, Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.alist import AlistSession
 
 
@@ -24,6 +26,8 @@ class Get(AlistOperation):
     required = fields(var=VAR, key=KEY)
     version = 2
     reply = "get"
+    calls = ("get", "contains")
+    weight = 20
 
     def check(self, session: AlistSession, op: Op) -> None:
         var, key, lists = session.var(op["var"]), op["key"], session.lists
@@ -44,6 +48,32 @@ class Get(AlistOperation):
     def answer(self, side: ListProgram, done: Done) -> dict[str, Any]:
         found = done.value is not MISSING
         return {"found": True, "value": done.value} if found else {"found": False}
+
+    def remote(self, method: str, wire: Any, args: Sequence[Any]) -> dict[str, Any]:
+        """``get(h, key, default)`` or ``contains(h, key)``: one line answers both."""
+        return self.line(var=wire(args[0]), key=args[1])
+
+    def alphabet(self, small: Small) -> list[Op]:
+        keys = [*small.keys, small.foreign]
+        return [self.line(var=var, key=key) for var in small.session.live() for key in keys]
+
+    def witness(self, form: str) -> list[Op]:
+        where = form.split(":")[1]
+        var, key = {
+            "present": LANDS["present"],  # key 10 of {10, 20}
+            "absent": LANDS["inside"],  # key 15
+            "empty": (0, 1),  # EMPTY
+            "foreign": FOREIGN,
+        }[where]
+        return [*TWO_LISTS, self.line(var=var, key=key)]
+
+    def moves(self) -> dict[str, Move]:
+        def get(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            var = live(draw, aim, "var")
+            key = "k" if rarely(draw, 8, "foreign key") else key_for(draw, aim, var)
+            yield self.line(var=var, key=key)
+
+        return {"get": get}
 
     def forms(self) -> list[str]:
         return ["get:present", "get:absent", "get:empty", "get:foreign"]

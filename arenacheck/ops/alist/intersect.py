@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class Intersect(Merge):
     name = "intersect"
+    calls = ("intersect", "intersect_with")
 
     def cells(self, inputs: Sequence[Var], op: Op, result: list[tuple[Any, Any]]) -> int:
         return intersect_cells(result)

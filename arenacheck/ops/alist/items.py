@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from arenacheck import laws
 from arenacheck.domains import VAR
-from arenacheck.ops.alist.lists import AlistOperation
-from arenacheck.ops.base import Done, fields
+from arenacheck.ops.alist.lists import TWO_LISTS, AlistOperation
+from arenacheck.ops.base import Done, Small, fields
+from arenacheck.ops.draw import Aim, Draw, live
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.alist import AlistSession
 
 
@@ -20,6 +23,7 @@ class Items(AlistOperation):
     name = "items"
     required = fields(var=VAR)
     reply = "list"
+    calls = ("items", "keys", "items_reverse", "length")
 
     def check(self, session: AlistSession, op: Op) -> None:
         session.read(session.var(op["var"]), law=laws.PERSISTENCE)
@@ -29,6 +33,18 @@ class Items(AlistOperation):
 
     def answer(self, side: ListProgram, done: Done) -> dict[str, Any]:
         return side.list_reply(done.handle)
+
+    def alphabet(self, small: Small) -> list[Op]:
+        return [self.line(var=var) for var in small.session.live()]
+
+    def witness(self, form: str) -> list[Op]:
+        return [*TWO_LISTS, self.line(var=2)]
+
+    def moves(self) -> dict[str, Move]:
+        def items(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            yield self.line(var=live(draw, aim, "var"))
+
+        return {"items": items}
 
 
 OPERATION = Items()

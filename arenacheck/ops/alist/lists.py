@@ -1,5 +1,5 @@
 """What the list-producing alist operations share: how one is made on a builder and judged
-(``ListOperation``), and the ledger's vocabulary of where a key lands in a list."""
+(``ListOperation``), and the ledger's names for where a key lands in a list."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 LONG = 300
 #: Where an insert, replace or ``insert_with`` lands in its list.
 PLACES = ("empty", "above", "inside", "below", "present")
+
+#: The forms engine's lists: one of two entries (variable 2: keys 10 and 20) and another
+#: (variable 4: 20 and 30) that shares a key with it; the n-th list-producing line defines
+#: variable n.
+TWO_LISTS: list[Op] = [
+    {"op": "insert", "src": 0, "key": 10, "value": 1},
+    {"op": "insert", "src": 1, "key": 20, "value": 2},  # var 2: {10, 20}
+    {"op": "insert", "src": 0, "key": 20, "value": 5},
+    {"op": "insert", "src": 3, "key": 30, "value": 6},  # var 4: {20, 30}
+]
+#: Where a key lands in ``{10, 20}``: (the variable, the key); a foreign key is a string.
+LANDS = {"empty": (0, 15), "above": (2, 30), "inside": (2, 15), "below": (2, 5), "present": (2, 10)}
+FOREIGN = (2, "k")
 
 
 def _key(entry: tuple[Any, Any]) -> Any:
@@ -142,3 +155,10 @@ class Put(ListOperation):
             return f"{self.name}:foreign"
         where, variant = self.lands(where, contents, op), self.variant(op)
         return f"{self.name}:{variant}:{where}" if variant else f"{self.name}:{where}"
+
+    def put(self, form: str, **fields: Any) -> list[Op]:
+        """The forms engine's program for ``form``: the two lists, then this operation with the
+        key that lands where the form says (``fields``: the rest of the line)."""
+        where = form.rsplit(":", 1)[-1]
+        src, key = FOREIGN if where == "foreign" else LANDS[where]
+        return [*TWO_LISTS, self.line(src=src, key=key, **fields)]

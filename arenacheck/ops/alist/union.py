@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class Union(Merge):
     name = "union"
+    calls = ("union", "union_with")
 
     def cells(self, inputs: Sequence[Var], op: Op, result: list[tuple[Any, Any]]) -> int:
         return union_cells(inputs[0].items, inputs[1].items, result)

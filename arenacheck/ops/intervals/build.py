@@ -4,20 +4,26 @@ map from the records reversed)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from arenacheck.callbacks import attempt
-from arenacheck.ops.base import Done, Shape
-from arenacheck.ops.intervals.maps import MapOperation
+from arenacheck.ops.base import Done, Shape, Small
+from arenacheck.ops.draw import Aim, Draw, rarely
+from arenacheck.ops.intervals.maps import RECORDS, MapOperation
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import MapProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.intervals import IntervalSession
 
 
 class Build(MapOperation):
     name = "build"
+    calls = ("build",)
+    weight = 24
+    proved = "in intervals_program and map_lookup, after the records"
 
     def effect(self, shape: Shape) -> None:
         shape.built = True
@@ -42,6 +48,25 @@ class Build(MapOperation):
             return "map:build:again"
         conflicts = len(session.scopes) < len(set(session.records))
         return "map:build:conflict" if conflicts else "map:build"
+
+    def alphabet(self, small: Small) -> list[Op]:
+        return [self.line()]
+
+    def witness(self, form: str) -> list[Op]:
+        if form == "map:build:conflict":
+            return [*RECORDS, {"op": "record", "index": 10, "scope": 3}, self.line()]
+        return [*RECORDS, self.line(), *([self.line()] if form == "map:build:again" else [])]
+
+    def moves(self) -> dict[str, Move]:
+        def build(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            """Now and then, so that records pile up first; a second build must be refused."""
+            if rarely(draw, 4, "build now"):
+                yield self.line()
+
+        return {"build": build}
+
+    def finish(self, session: Any) -> list[Op]:
+        return [] if session.built else [self.line()]  # every example ends with a map
 
 
 OPERATION = Build()

@@ -3,26 +3,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from arenacheck.domains import INDEX
-from arenacheck.ops.base import Done, fields
-from arenacheck.ops.intervals.maps import MapRead
+from arenacheck.ops.base import Done, Small, fields
+from arenacheck.ops.draw import BAD_SCALARS, Aim, Draw, rarely
+from arenacheck.ops.intervals.maps import BUILD, RECORDS, MapRead
 from arenacheck.sessions.intervals import lookup_form
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import MapProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.intervals import IntervalSession
 
-#: Where a lookup falls, relative to the records.
-LOOKUPS = ("at", "between-same", "between-different", "outside", "edge", "bad")
+#: Where a lookup falls, relative to the records; and the forms engine's index for each.
+WHERE: dict[str, Any] = {
+    "at": 10,
+    "between-same": 11,
+    "between-different": 13,
+    "outside": 20,
+    "edge": 2**32 - 1,
+    "bad": True,
+}
 
 
 class Lookup(MapRead):
     name = "lookup"
     required = fields(index=INDEX)
     reply = "lookup"
+    calls = ("get", "__contains__", "__getitem__")
+    weight = 56
+    proved = "in intervals_program and map_lookup: lookups at and around small indices"
 
     def check(self, session: IntervalSession, op: Op) -> None:
         session.maps()
@@ -34,11 +47,37 @@ class Lookup(MapRead):
     def answer(self, side: MapProgram, done: Done) -> dict[str, Any]:
         return {"scope": done.answer}
 
+    def remote(self, method: str, wire: Any, args: Any) -> dict[str, Any]:
+        return self.line(index=args[0])
+
     def forms(self) -> list[str]:
-        return [f"lookup:{where}" for where in LOOKUPS]
+        return [f"lookup:{where}" for where in WHERE]
 
     def form(self, session: IntervalSession, op: Op) -> str:  # type: ignore[override]
         return lookup_form(op["index"], session.scopes, session.indices())
+
+    def alphabet(self, small: Small) -> list[Op]:
+        if not small.session.built:
+            return []
+        return [self.line(index=i) for i in small.indices]
+
+    def witness(self, form: str) -> list[Op]:
+        return [*RECORDS, BUILD, self.line(index=WHERE[form.split(":")[1]])]
+
+    def moves(self) -> dict[str, Move]:
+        def lookup(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            if not aim.session.built:
+                return
+            recorded = sorted({i for i, _ in aim.session.records})
+            if recorded and not rarely(draw, 5, "far"):
+                index = draw.choice(recorded, "near") + draw.integer(-2, 2, "offset")
+            elif draw.boolean("bad value"):
+                index = draw.choice(BAD_SCALARS, "index")
+            else:
+                index = draw.integer(-2, 2**32 + 2, "index")
+            yield self.line(index=index)
+
+        return {"lookup": lookup}
 
 
 OPERATION = Lookup()

@@ -3,26 +3,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from arenacheck.callbacks import attempt
 from arenacheck.domains import INDEX, SCOPE, is_int
 from arenacheck.model import intervals as model_intervals
-from arenacheck.ops.base import Done, Shape, fields
-from arenacheck.ops.intervals.maps import MapOperation
+from arenacheck.ops.base import Done, Shape, Small, fields
+from arenacheck.ops.draw import BAD_SCALARS, Aim, Draw, rarely
+from arenacheck.ops.intervals.maps import BUILD, RECORDS, MapOperation
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import MapProgram
+    from arenacheck.ops.draw import Move
     from arenacheck.sessions.intervals import IntervalSession
 
 #: What a record is, relative to the records before it.
-RECORDS = ("new", "again", "conflict", "bad", "finished")
+KINDS = ("new", "again", "conflict", "bad", "finished")
+TOP = 2**32 - 1
+#: The forms engine's last record, by form.
+LAST: dict[str, tuple[Any, Any]] = {
+    "new": (30, 1),
+    "again": (10, 1),
+    "conflict": (10, 3),
+    "bad": (-1, 1),
+    "finished": (30, 1),
+}
 
 
 class Record(MapOperation):
     name = "record"
     required = fields(index=INDEX, scope=SCOPE)
+    calls = ("record",)
+    weight = 160
+    proved = "in intervals_program and map_lookup: records of small indices and scopes"
 
     def complaint(self, op: Op, shape: Shape, version: int) -> str | None:
         if shape.built and version < 2:
@@ -46,17 +61,81 @@ class Record(MapOperation):
         return Done()
 
     def forms(self) -> list[str]:
-        return [f"record:{r}" for r in RECORDS]
+        return [f"record:{kind}" for kind in KINDS]
 
     def form(self, session: IntervalSession, op: Op) -> str:  # type: ignore[override]
         index, scope = op["index"], op["scope"]
         if session.built:
             return "record:finished"
-        if not all(is_int(v) and 0 <= v < 2**32 for v in (index, scope)):
+        if not all(is_int(v) and 0 <= v <= TOP for v in (index, scope)):
             return "record:bad"
         if index not in session.scopes:
             return "record:new"
         return "record:again" if session.scopes[index] == scope else "record:conflict"
+
+    def keys(self, op: Op) -> list[Any]:
+        return []  # record indices are never relabelled: gaps between them matter
+
+    def commutes(self, op: Op, session: Any) -> tuple[str, Any] | None:
+        """Two records the model accepts: it keeps a set, and the map depends on the set alone
+        (SPEC §3.1 law 4, which every program's end checks by rebuilding the records
+        reversed). A refused record commutes with nothing: what it must leave unchanged
+        depends on where it comes."""
+        index, scope = op["index"], op["scope"]
+        accepted = model_intervals.in_domain(index) and model_intervals.in_domain(scope)
+        if not accepted or session.built:
+            return None
+        return ("accepted records", (index, scope))
+
+    def alphabet(self, small: Small) -> list[Op]:
+        """Every index with every scope the state allows (refused, after a build: one), and the
+        bad records."""
+        if small.session.built:
+            return [self.line(index=small.indices[0], scope=0)]
+        lines = [self.line(index=i, scope=s) for i in small.indices for s in small.scopes]
+        return lines + [self.line(index=i, scope=s) for i, s in small.bad_records]
+
+    def witness(self, form: str) -> list[Op]:
+        kind = form.split(":")[1]
+        index, scope = LAST[kind]
+        last = self.line(index=index, scope=scope)
+        if kind == "finished":
+            return [*RECORDS, BUILD, last]
+        return [*RECORDS, last, BUILD]
+
+    def moves(self) -> dict[str, Move]:
+        def record(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            """Mostly the next index; sometimes back, anywhere, or again (rarely a conflict).
+            After ``build`` the same move checks that recording is refused."""
+            session = aim.session
+            recorded = session.records
+            last = aim.memo.get("last", recorded[-1][0] if recorded else 0)
+            how = draw.choice(["next", "next", "next", "back", "anywhere", "again"], "how")
+            scope = draw.integer(0, aim.memo["scopes"] - 1, "scope")
+            if how == "again" and recorded:
+                index, scope = draw.choice(recorded, "record again")
+                if rarely(draw, 25, "conflict"):
+                    scope += 1  # the same index with another scope: build() must refuse
+            elif how == "back":
+                index = max(0, last - draw.integer(1, 8, "back"))
+            elif how == "anywhere":
+                index = draw.integer(0, TOP, "index")
+            else:
+                index = min(TOP, last + draw.integer(1, 4, "step"))
+            aim.memo["last"] = index
+            yield self.line(index=index, scope=scope)
+
+        def bad_record(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+            bad = [*BAD_SCALARS, 2**32, -1]
+            which = draw.integer(0, 2, "which is bad")
+            index = draw.choice(bad, "index") if which != 1 else draw.integer(0, 5, "index")
+            scope = draw.choice(bad, "scope") if which != 0 else draw.integer(0, 5, "scope")
+            yield self.line(index=index, scope=scope)
+
+        return {"record": record, "bad_record": bad_record}
+
+    def setup(self, draw: Draw, aim: Aim) -> None:
+        aim.memo["scopes"] = draw.integer(1, 4, "scopes")  # how many this example's records use
 
 
 OPERATION = Record()
