@@ -29,6 +29,7 @@ import ast
 import os
 import shlex
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -709,5 +710,11 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends the run as Ctrl-C does: the workers and Cosmic Ray are stopped with it."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, terminated)
     sys.exit(main())
