@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
 import shlex
 import shutil
@@ -159,11 +160,11 @@ def baseline(home: Path, test_command: str) -> float:
     env = worker_env(home)
     probe = [sys.executable, "-c", "import arenacheck.impl as m; print(m.__file__)"]
     where = subprocess.run(probe, cwd=home, env=env, capture_output=True, text=True)
-    if where.returncode != 0 or not Path(where.stdout.strip()).resolve().is_relative_to(
-        home.resolve()
-    ):
-        found = where.stdout.strip() or where.stderr.strip().splitlines()[-1:]
-        raise Failure(f"the tests would import {found}, not the mutated copy under {home}")
+    if where.returncode != 0:
+        why = (where.stderr.strip().splitlines() or ["no output"])[-1]
+        raise Failure(f"the copy under {home} does not import: {why}")
+    if not Path(where.stdout.strip()).resolve().is_relative_to(home.resolve()):
+        raise Failure(f"the tests would import {where.stdout.strip()}, not the copy under {home}")
     started = time.monotonic()
     run = subprocess.run(
         shlex.split(test_command), cwd=home, env=env, capture_output=True, text=True
@@ -693,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("cosmic_ray") is None:
+        raise Failure("Cosmic Ray is not installed: pip install -e '.[mutation]' (make does)")
     cfg = config()
     if args.report_only:
         if not SESSION.exists():
