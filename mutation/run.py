@@ -2,34 +2,44 @@
 
 Cosmic Ray edits the source file on disk, runs the test command, and puts the file back, so a
 mutant is seen by every process the suite starts (the CLI and external-protocol tests run
-subprocesses). Two things follow, and this script does them:
+subprocesses). Three things follow, and this script does them:
 
 * The package is installed in development mode from ``impl/``; each worker gets a copy of the
   tree laid out as an importable ``arenacheck`` package under ``build/mutation/worker-N`` and puts
   it first on ``PYTHONPATH``, so that N workers can mutate N copies at once (Cosmic Ray's ``http``
   distributor). A baseline proves that the copy is what the tests import, and that the unmutated
   suite passes, before any mutant runs.
-* Annotations are never evaluated (``from __future__ import annotations``), so mutants inside them
-  are skipped rather than reported as survivors.
+* The sources the session was made from are kept apart (``build/mutation/source``), where no
+  worker mutates them: the report and the progress display read them, never a worker's copy,
+  which holds a mutant (or half of one, while Cosmic Ray writes it) most of the time.
+* The workers are supervised: the run goes in rounds of ``cosmic-ray exec`` on fresh workers, and
+  a worker that dies ends its round; the mutants it left unjudged are queued again for the next.
+  The run stops, with a one-line error, when a round judges nothing or after ``MAX_ROUNDS``.
 
-Survivors that no program can tell apart from the original are listed, with the reason, in
-``mutation/equivalent.toml``; the report subtracts them and fails if any other mutant survives.
+Annotations are never evaluated (``from __future__ import annotations``), so mutants inside them
+are skipped rather than reported as survivors. Survivors that no program can tell apart from the
+original are listed, with the reason, in ``mutation/equivalent.toml``; the report subtracts them
+and fails if any other mutant survives.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
 import shlex
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,17 +49,39 @@ from arenacheck.report import write_between_markers
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "mutation"
 SESSION = BUILD / "session.sqlite"
+#: The files the session's mutants were made from, at their paths in a worker's copy.
+SOURCE = BUILD / "source"
+LOGS = BUILD / "logs"
 EQUIVALENT = ROOT / "mutation" / "equivalent.toml"
+WORKER = ROOT / "mutation" / "worker.py"
 #: Where each part of the source tree is in a worker's copy: the package as installed, model/ and
 #: impl/ inside it (arenacheck/model and arenacheck/impl are symlinks to them; the copy follows).
 LAYOUT = {"arenacheck": "arenacheck", "model": "arenacheck/model", "impl": "arenacheck/impl"}
 COPIED = ("tests", "pyproject.toml")
+#: Rounds of workers a run may take: a round ends early only when a worker dies.
+MAX_ROUNDS = 5
+#: Seconds a worker has to start listening, and between two looks at the workers and the session.
+LISTEN_TIMEOUT = 60.0
+POLL = 1.0
+#: A mutant's time limit is the configured one, or this many times the baseline's, if longer.
+TIMEOUT_FACTOR = 5.0
+#: Worker outcomes (as the session stores them) that judge a mutant; any other is a worker error.
+JUDGED = ("NORMAL", "SKIPPED")
+
+
+class Failure(Exception):
+    """Why the run cannot go on, in one line: ``main`` prints it and exits with status 2."""
 
 
 def config() -> dict[str, Any]:
     """``[tool.cosmic-ray]`` of pyproject.toml, as Cosmic Ray's own config file wants it."""
     with (ROOT / "pyproject.toml").open("rb") as f:
         return dict(tomllib.load(f)["tool"]["cosmic-ray"])
+
+
+def module_paths(cfg: dict[str, Any]) -> list[str]:
+    paths = cfg["module-path"]
+    return [paths] if isinstance(paths, str) else list(paths)
 
 
 def source_path(worker_path: str) -> str:
@@ -60,18 +92,54 @@ def source_path(worker_path: str) -> str:
     return worker_path
 
 
+# --- The sources of the session -------------------------------------------------------------------
+
+
+def snapshot(paths: list[str], origin: Path) -> None:
+    """Keep the files a new session is made from (``origin``: the copy it is made in)."""
+    shutil.rmtree(SOURCE, ignore_errors=True)
+    for path in paths:
+        (SOURCE / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(origin / path, SOURCE / path)
+
+
+def check_snapshot(paths: list[str], *, unchanged: bool = True) -> None:
+    """The session's sources are kept; ``unchanged``: and the repository's are still the same (a
+    session can go on only over the sources it was made from: its mutants are positions)."""
+    for path in paths:
+        if not (SOURCE / path).is_file():
+            raise Failure(
+                f"the session at {SESSION} has no copy of its sources (an older mutation/run.py"
+                " made it): run `make mutation` afresh"
+            )
+        if unchanged and (SOURCE / path).read_bytes() != (ROOT / path).read_bytes():
+            raise Failure(
+                f"{source_path(path)} changed since the session began: run `make mutation`"
+                " afresh, without --resume or --survivors"
+            )
+
+
+def source_lines(path: str) -> list[str]:
+    """The lines of a session's source file; none if it is missing."""
+    try:
+        return (SOURCE / path).read_text().splitlines()
+    except FileNotFoundError:
+        return []
+
+
 # --- Workers --------------------------------------------------------------------------------------
 
 
 def make_worker(index: int) -> Path:
-    """A fresh copy of the tree in the installed package's layout."""
+    """A fresh copy of the tree in the installed package's layout (over whatever a dead worker's
+    test process may have left there)."""
     home = BUILD / f"worker-{index}"
     shutil.rmtree(home, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "arenacheck", home / "arenacheck", ignore=ignore)  # links followed
+    shutil.copytree(ROOT / "arenacheck", home / "arenacheck", ignore=ignore, dirs_exist_ok=True)
     for name in COPIED:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, home / name, ignore=ignore)
+            shutil.copytree(ROOT / name, home / name, ignore=ignore, dirs_exist_ok=True)
         else:
             shutil.copy2(ROOT / name, home / name)
     return home
@@ -86,24 +154,91 @@ def worker_env(home: Path) -> dict[str, str]:
     return env
 
 
-def baseline(home: Path, test_command: str) -> None:
-    """Refuse to start unless the copy is what gets imported and its suite passes unmutated."""
+def baseline(home: Path, test_command: str) -> float:
+    """Refuse to start unless the copy is what gets imported and its suite passes unmutated;
+    returns the seconds the suite took."""
     env = worker_env(home)
     probe = [sys.executable, "-c", "import arenacheck.impl as m; print(m.__file__)"]
-    where = subprocess.run(probe, cwd=home, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(probe, cwd=home, env=env, capture_output=True, text=True)
+    if where.returncode != 0:
+        why = (where.stderr.strip().splitlines() or ["no output"])[-1]
+        raise Failure(f"the copy under {home} does not import: {why}")
     if not Path(where.stdout.strip()).resolve().is_relative_to(home.resolve()):
-        sys.exit(f"mutation: the tests would import {where.stdout.strip()}, not the mutated copy")
+        raise Failure(f"the tests would import {where.stdout.strip()}, not the copy under {home}")
+    started = time.monotonic()
     run = subprocess.run(
         shlex.split(test_command), cwd=home, env=env, capture_output=True, text=True
     )
+    seconds = time.monotonic() - started
     if run.returncode != 0:
-        sys.exit(f"mutation: the unmutated suite fails; fix that first:\n{run.stdout[-3000:]}")
+        LOGS.mkdir(parents=True, exist_ok=True)
+        (LOGS / "baseline.log").write_text(run.stdout + run.stderr)
+        raise Failure(
+            f"the unmutated suite fails (exit status {run.returncode}); fix that first:"
+            f" its output is in {LOGS / 'baseline.log'}"
+        )
+    return seconds
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def start_worker(home: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, str(WORKER), str(port)],
+            cwd=home,
+            env=worker_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def dead(workers: list[subprocess.Popen[bytes]]) -> str | None:
+    """Which worker has exited, if one has: a worker lives as long as its round."""
+    for index, worker in enumerate(workers):
+        if worker.poll() is not None:
+            return f"worker {index} exited with status {worker.returncode}"
+    return None
+
+
+def wait_listening(
+    workers: list[subprocess.Popen[bytes]], ports: list[int], timeout: float = LISTEN_TIMEOUT
+) -> str | None:
+    """Wait until every worker accepts connections; returns why not, if one exits or is late."""
+    deadline = time.monotonic() + timeout
+    waiting = list(ports)
+    while waiting:
+        died = dead(workers)
+        if died:
+            return died
+        with socket.socket() as s:
+            s.settimeout(1.0)
+            if s.connect_ex(("127.0.0.1", waiting[0])) == 0:
+                waiting.pop(0)
+                continue
+        if time.monotonic() > deadline:
+            return f"a worker was not listening on port {waiting[0]} after {timeout:.0f} s"
+        time.sleep(0.1)
+    return None
+
+
+def stop(processes: Iterable[subprocess.Popen[bytes]], grace: float) -> None:
+    """Terminate the processes still running; kill those that are not gone after ``grace`` s."""
+    running = [p for p in processes if p.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + grace
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # --- Skipping mutants inside annotations ---------------------------------------------------
@@ -134,7 +269,7 @@ def in_annotation(
     return any(begin <= start < end for begin, end in spans)
 
 
-def skip_annotations(session: Path, home: Path) -> int:
+def skip_annotations(session: Path) -> int:
     """Mark the mutants inside annotations as skipped; returns how many."""
     from cosmic_ray.work_db import use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
@@ -146,7 +281,7 @@ def skip_annotations(session: Path, home: Path) -> int:
             (mutation,) = item.mutations
             path = str(mutation.module_path)
             if path not in spans:
-                spans[path] = annotation_spans((home / path).read_text())
+                spans[path] = annotation_spans("\n".join(source_lines(path)) + "\n")
             if in_annotation(spans[path], tuple(mutation.start_pos)):
                 outcome = WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="annotation")
                 db.set_result(item.job_id, outcome)
@@ -204,7 +339,9 @@ def outcome_of(result: Any) -> str:
     return "timeout" if result.output == "timeout" else "killed"
 
 
-def mutants(session: Path, home: Path) -> Iterator[Mutant]:
+def mutants(session: Path) -> Iterator[Mutant]:
+    """Every mutant of the session, named by its line in the session's sources (a line past the
+    end of its file, as no session of these sources holds, is named by the empty line)."""
     from cosmic_ray.work_db import WorkDB, use_db
 
     lines: dict[str, list[str]] = {}
@@ -214,13 +351,13 @@ def mutants(session: Path, home: Path) -> Iterator[Mutant]:
             (mutation,) = item.mutations
             path = str(mutation.module_path)
             if path not in lines:
-                lines[path] = (home / path).read_text().splitlines()
+                lines[path] = source_lines(path)
             number = mutation.start_pos[0]
             result = results.get(item.job_id)
             yield Mutant(
                 module=source_path(path),
                 operator=mutation.operator_name,
-                line=lines[path][number - 1].strip(),
+                line=lines[path][number - 1].strip() if 0 < number <= len(lines[path]) else "",
                 number=number,
                 outcome="pending" if result is None else outcome_of(result),
                 diff="" if result is None or result.diff is None else result.diff,
@@ -281,94 +418,248 @@ def report(found: list[Mutant], listed: list[dict[str, str]]) -> tuple[str, bool
     return "\n".join(rows) + ("\n\n" + "\n\n".join(problems) if problems else ""), not problems
 
 
+# --- The session ----------------------------------------------------------------------------------
+
+
+def counts(session: Path) -> tuple[int, int]:
+    """(mutants judged, mutants) of a session, straight from its tables: a look while ``cosmic-ray
+    exec`` writes to it costs two counts, and reads no source file."""
+    from cosmic_ray.work_db import WorkItemStorage, WorkResultStorage
+
+    items, results = WorkItemStorage.__tablename__, WorkResultStorage.__tablename__
+    if not session.is_file():
+        raise sqlite3.OperationalError(f"no session at {session}")
+    with closing(sqlite3.connect(session, timeout=30.0)) as db:
+        (total,) = db.execute(f"SELECT count(*) FROM {items}").fetchone()
+        (judged,) = db.execute(
+            f"SELECT count(*) FROM {results} WHERE worker_outcome IN (?, ?)", JUDGED
+        ).fetchone()
+    return int(judged), int(total)
+
+
+def unjudged(session: Path) -> int:
+    """Mutants not run yet, or left without a verdict by a worker."""
+    judged, total = counts(session)
+    return total - judged
+
+
+def errors(session: Path) -> list[str]:
+    """The jobs a worker left without a verdict (it died, or could not be reached)."""
+    from cosmic_ray.work_db import WorkResultStorage
+
+    with closing(sqlite3.connect(session, timeout=30.0)) as db:
+        rows = db.execute(
+            f"SELECT job_id FROM {WorkResultStorage.__tablename__}"
+            " WHERE worker_outcome NOT IN (?, ?)",
+            JUDGED,
+        ).fetchall()
+    return [str(job) for (job,) in rows]
+
+
+def forget(session: Path, jobs: Iterable[str]) -> int:
+    """Make these mutants pending again; returns how many. Survivors, after tests were added (a
+    killed mutant stays killed by a stronger suite, so only survivors need running); errors, when
+    a worker died and left its mutants unjudged."""
+    from cosmic_ray.work_db import WorkResultStorage
+
+    rows = [(job,) for job in jobs]
+    with closing(sqlite3.connect(session, timeout=30.0)) as db, db:
+        db.executemany(f"DELETE FROM {WorkResultStorage.__tablename__} WHERE job_id = ?", rows)
+    return len(rows)
+
+
+class Display:
+    """A progress bar over the session's judged mutants. It reads two counts (``counts``), never a
+    source file, and a look that fails (the session is locked, or not made yet) keeps the bar as
+    it was: the display cannot end a run."""
+
+    def __init__(self, session: Path) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.session = session
+        self.bar = Progress(
+            "mutants", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+        )
+        self.task = self.bar.add_task("mutants", total=None)
+
+    def tick(self) -> None:
+        try:
+            judged, total = counts(self.session)
+        except sqlite3.Error:
+            return
+        self.bar.update(self.task, completed=judged, total=total)
+
+    def __enter__(self) -> Display:
+        self.bar.start()
+        self.tick()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.tick()
+        self.bar.stop()
+
+
 # --- The run -------------------------------------------------------------------------------------
 
 
-def forget(session: Path, outcomes: set[str]) -> int:
-    """Make the mutants with these outcomes pending again; returns how many. Survivors, after
-    tests were added (a killed mutant stays killed by a stronger suite, so only survivors need
-    running); errors, when a worker died and left its mutants unjudged."""
-    import sqlite3
-
-    from cosmic_ray.work_db import WorkResultStorage
-
-    jobs = [(m.job,) for m in mutants(session, BUILD / "worker-0") if m.outcome in outcomes]
-    with sqlite3.connect(session) as db:
-        db.executemany(f"DELETE FROM {WorkResultStorage.__tablename__} WHERE job_id = ?", jobs)
-    return len(jobs)
+def cosmic_ray() -> str:
+    return str(Path(sys.executable).parent / "cosmic-ray")
 
 
-def execute(cfg: dict[str, Any], workers: int, mode: str) -> Path:
-    """Initialise the session (mode ``fresh``), or keep it (``resume``; ``survivors``: make its
-    survivors pending again), and run every pending mutant on ``workers`` copies."""
-    BUILD.mkdir(parents=True, exist_ok=True)
-    homes = [make_worker(i) for i in range(workers)]
-    baseline(homes[0], cfg["test-command"])
-    ports = [free_port() for _ in homes]
-    cfg = dict(cfg)
-    cfg["distributor"] = {
-        "name": "http",
-        "http": {"worker-urls": [f"http://127.0.0.1:{p}" for p in ports]},
-    }
-    cfg_file = BUILD / "cosmic-ray.toml"
+def write_config(cfg: dict[str, Any], ports: list[int]) -> Path:
+    """Cosmic Ray's config file: ``cfg`` with an http distributor over these workers' ports."""
     import toml  # Cosmic Ray's own dependency; it reads this file with it
 
-    cfg_file.write_text(toml.dumps({"cosmic-ray": cfg}))
-    cosmic = str(Path(sys.executable).parent / "cosmic-ray")
-    if mode != "fresh" and SESSION.exists():
-        again = {"error", "survived"} if mode == "survivors" else {"error"}
-        print(
-            f"mutation: running {forget(SESSION, again)} mutants again ({', '.join(sorted(again))})"
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    cfg = {**cfg, "distributor": {"name": "http", "http": {"worker-urls": urls}}}
+    path = BUILD / "cosmic-ray.toml"
+    path.write_text(toml.dumps({"cosmic-ray": cfg}))
+    return path
+
+
+def init(cfg: dict[str, Any], home: Path) -> None:
+    """A new session of every mutant of ``home``'s sources, which are kept for its report."""
+    SESSION.unlink(missing_ok=True)
+    snapshot(module_paths(cfg), home)
+    made = subprocess.run(
+        [cosmic_ray(), "init", str(write_config(cfg, [])), str(SESSION)],
+        cwd=home,
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        (LOGS / "init.log").write_text(made.stdout + made.stderr)
+        raise Failure(
+            f"cosmic-ray init exited with status {made.returncode}: see {LOGS / 'init.log'}"
         )
-    if mode == "fresh" or not SESSION.exists():
-        SESSION.unlink(missing_ok=True)
-        subprocess.run([cosmic, "init", str(cfg_file), str(SESSION)], cwd=homes[0], check=True)
-        print(f"mutation: {skip_annotations(SESSION, homes[0])} mutants inside annotations skipped")
-    servers = [
-        subprocess.Popen(
-            [cosmic, "http-worker", "--port", str(port)],
-            cwd=home,
-            env=worker_env(home),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for home, port in zip(homes, ports, strict=True)
-    ]
+
+
+def run_round(
+    cfg: dict[str, Any], workers: int, number: int, tick: Callable[[], None]
+) -> str | None:
+    """One ``cosmic-ray exec`` of the pending mutants on ``workers`` fresh copies of the tree.
+    Returns None when it finishes, or why it was cut short: a worker that dies (or never starts
+    listening) ends the round at once, before Cosmic Ray sends it more mutants to fail unjudged."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    homes = [make_worker(index) for index in range(workers)]
+    ports = [free_port() for _ in homes]
+    cfg_file = write_config(cfg, ports)
+    servers: list[subprocess.Popen[bytes]] = []
+    run: subprocess.Popen[bytes] | None = None
+    exec_log = LOGS / f"round-{number}-exec.log"
     try:
-        time.sleep(2.0)  # the workers' servers start listening
-        run = subprocess.Popen([cosmic, "exec", str(cfg_file), str(SESSION)], cwd=homes[0])
-        show_progress(run, homes[0])
-        if run.returncode != 0:
-            sys.exit(f"mutation: cosmic-ray exec exited with status {run.returncode}")
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait()
-    return homes[0]
-
-
-def show_progress(run: subprocess.Popen[bytes], home: Path) -> None:
-    """A progress bar over the session's results while ``cosmic-ray exec`` runs."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    def done() -> tuple[int, int]:
-        found = list(mutants(SESSION, home))
-        return sum(m.outcome != "pending" for m in found), len(found)
-
-    with Progress(
-        "mutants", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
-    ) as bar:
-        completed, total = done()
-        task = bar.add_task("mutants", total=total, completed=completed)
+        for index, (home, port) in enumerate(zip(homes, ports, strict=True)):
+            log = LOGS / f"round-{number}-worker-{index}.log"
+            servers.append(start_worker(home, port, log))
+        why = wait_listening(servers, ports)
+        if why is not None:
+            return why
+        with exec_log.open("wb") as out:
+            run = subprocess.Popen(
+                [cosmic_ray(), "--verbosity", "INFO", "exec", str(cfg_file), str(SESSION)],
+                cwd=homes[0],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         while run.poll() is None:
-            time.sleep(5.0)
-            bar.update(task, completed=done()[0])
-        bar.update(task, completed=done()[0])
+            why = dead(servers)
+            if why is not None:
+                return why
+            tick()
+            time.sleep(POLL)
+        if run.returncode != 0:
+            raise Failure(f"cosmic-ray exec exited with status {run.returncode}: see {exec_log}")
+        return None
+    finally:
+        stop([] if run is None else [run], grace=10.0)
+        # A worker stops once its mutant's tests end (Cosmic Ray puts the file back then).
+        stop(servers, grace=float(cfg["timeout"]) + 10.0)
+
+
+def supervise(
+    round_: Callable[[int], str | None],
+    unjudged: Callable[[], int],
+    requeue: Callable[[], int],
+    rounds: int = MAX_ROUNDS,
+) -> int:
+    """Run rounds until every mutant is judged; returns how many rounds that took. Before each
+    round the mutants a dead worker left unjudged are queued again (``requeue``). A round that
+    ran to its end and judged nothing, or mutants still unjudged after ``rounds``, end the run."""
+    for number in range(1, rounds + 1):
+        again = requeue()
+        left = unjudged()
+        if left == 0:
+            return number - 1
+        if again:
+            print(f"mutation: {again} mutants that a worker left unjudged are queued again")
+        why = round_(number)
+        now = unjudged()
+        if why is None and now >= left:
+            raise Failure(f"cosmic-ray exec judged none of {left} mutants: see {LOGS}")
+        if why is not None:
+            print(f"mutation: round {number} cut short ({why}); {now} mutants left")
+    left = unjudged()
+    if left:
+        raise Failure(
+            f"{left} mutants still unjudged after {rounds} rounds of workers (the workers' and"
+            f" Cosmic Ray's logs are in {LOGS}); `make mutation ARGS=--resume` tries them again"
+        )
+    return rounds
+
+
+def execute(cfg: dict[str, Any], workers: int, mode: str) -> None:
+    """Make a new session (mode ``fresh``), or carry on with the last one (``resume``; and
+    ``survivors``: its survivors made pending again), and judge every pending mutant."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(LOGS, ignore_errors=True)
+    fresh = mode == "fresh" or not SESSION.exists()
+    if not fresh:
+        check_snapshot(module_paths(cfg))
+    home = make_worker(0)
+    seconds = baseline(home, cfg["test-command"])
+    cfg = {**cfg, "timeout": max(float(cfg["timeout"]), TIMEOUT_FACTOR * seconds)}
+    print(
+        f"mutation: the unmutated suite passes in {seconds:.1f} s;"
+        f" a mutant's tests may take {cfg['timeout']:.0f} s"
+    )
+    if fresh:
+        init(cfg, home)
+        print(f"mutation: {skip_annotations(SESSION)} mutants inside annotations skipped")
+    elif mode == "survivors":
+        again = forget(SESSION, [m.job for m in mutants(SESSION) if m.outcome == "survived"])
+        print(f"mutation: running {again} survivors again")
+
+    def judge(display: Display) -> int:
+        return supervise(
+            lambda number: run_round(cfg, workers, number, display.tick),
+            lambda: unjudged(SESSION),
+            lambda: forget(SESSION, errors(SESSION)),
+        )
+
+    with Display(SESSION) as display:
+        rounds = judge(display)
+        # A listed equivalent passes the suite: if it timed out, the machine was busy then (or
+        # the mutant loops, and times out again). It runs once more before it is called stale.
+        listed = equivalents()
+        slow = [m.job for m in mutants(SESSION) if m.outcome == "timeout" and is_listed(m, listed)]
+        if slow:
+            print(f"mutation: {len(slow)} listed equivalents timed out; running them again")
+            forget(SESSION, slow)
+            rounds += judge(display)
+    print(f"mutation: {rounds} round{'' if rounds == 1 else 's'} of {workers} workers")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (with a pointer to --help), exit status 2."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="mutation/run.py", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="copies mutated at once"
     )
@@ -390,22 +681,43 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error(f"--workers must be at least 1, not {args.workers}")
+    try:
+        return run(args)
+    except Failure as exc:
+        message = str(exc)
+    except KeyboardInterrupt:
+        message = "interrupted; `make mutation ARGS=--resume` carries on"
+    except Exception as exc:  # never a traceback: what broke, in one line
+        message = f"{type(exc).__name__}: {exc}"
+    print(f"mutation: {(message.splitlines() or [''])[0]}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("cosmic_ray") is None:
+        raise Failure("Cosmic Ray is not installed: pip install -e '.[mutation]' (make does)")
     cfg = config()
     if args.report_only:
         if not SESSION.exists():
-            parser.error(f"no session at {SESSION}: run without --report-only first")
-        home = BUILD / "worker-0"
+            raise Failure(f"no session at {SESSION}: run without --report-only first")
+        check_snapshot(module_paths(cfg), unchanged=False)
     else:
         started = time.monotonic()
         mode = "resume" if args.resume else "survivors" if args.survivors else "fresh"
-        home = execute(cfg, args.workers, mode)
+        execute(cfg, args.workers, mode)
         print(f"mutation: {time.monotonic() - started:.0f} s with {args.workers} workers")
-    text, ok = report(list(mutants(SESSION, home)), equivalents())
+    text, ok = report(list(mutants(SESSION)), equivalents())
     print(text)
     if args.markdown:
         write_between_markers(Path(args.markdown), text + "\n", "mutation")
     return 0 if ok else 1
 
 
+def terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends the run as Ctrl-C does: the workers and Cosmic Ray are stopped with it."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, terminated)
     sys.exit(main())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from enum import IntEnum
 
 import pytest
 
@@ -24,14 +26,54 @@ def test_ranges_coalesce_across_gaps() -> None:
         m[9]
 
 
+TOP = 2**32 - 1
+
+
+class Index(int):
+    """An int subclass: ``record`` takes its checked slow path for it."""
+
+
+class Kind(IntEnum):
+    """IntEnum members, as a semantic-index builder might number its scopes."""
+
+    ZERO = 0
+    TOP = 2**32 - 1
+
+
+#: How a valid index or scope can be passed: an exact int (``record``'s fast path), an int
+#: subclass and an IntEnum member (its slow path, ``_u32``).
+FORMS: dict[str, Callable[[int], int]] = {"int": int, "subclass": Index, "IntEnum": Kind}
+
+
 @pytest.mark.parametrize("bad", [-1, 2**32, 2**40, True, "1", 1.0, None])
-def test_bad_records_raise_and_record_nothing(bad: object) -> None:
+@pytest.mark.parametrize("valid", [0, Index(0), Kind.TOP], ids=["0", "Index(0)", "Kind.TOP"])
+def test_bad_records_raise_and_record_nothing(bad: object, valid: int) -> None:
     ib = IntervalMapBuilder()
     with pytest.raises((TypeError, ValueError)):
-        ib.record(bad, 0)  # type: ignore[arg-type]
+        ib.record(bad, valid)  # type: ignore[arg-type]
     with pytest.raises((TypeError, ValueError)):
-        ib.record(0, bad)  # type: ignore[arg-type]
+        ib.record(valid, bad)  # type: ignore[arg-type]
     assert ib.build().intervals() == []
+
+
+@pytest.mark.parametrize("scope", [0, TOP], ids=["scope=0", "scope=top"])
+@pytest.mark.parametrize("index", [0, TOP], ids=["index=0", "index=top"])
+@pytest.mark.parametrize("scope_form", FORMS, ids=lambda form: f"scope:{form}")
+@pytest.mark.parametrize("index_form", FORMS, ids=lambda form: f"index:{form}")
+def test_the_edges_of_the_domain_are_recorded_whatever_int_class_holds_them(
+    index_form: str, scope_form: str, index: int, scope: int
+) -> None:
+    # Each pair takes one path of `record`: the fast path for two exact ints, else the slow path,
+    # whose domain check (`_u32`) must keep both of its ends, 0 and 2**32 - 1.
+    ib, model = IntervalMapBuilder(), ModelBuilder()
+    for builder in (ib, model):
+        builder.record(FORMS[index_form](index), FORMS[scope_form](scope))
+    m = ib.build()
+    assert m.intervals() == model.build().intervals() == [(index, index, scope)]
+    assert all(type(n) is int for n in m.intervals()[0])
+    assert m.get(FORMS[index_form](index)) == scope and m.get(index ^ 1) is None
+    with pytest.raises(BuilderFinished):  # and the finished builder's path refuses them
+        ib.record(FORMS[index_form](index), FORMS[scope_form](scope))
 
 
 def test_the_whole_domain_is_recordable() -> None:
