@@ -54,6 +54,17 @@ else:
     IntervalMapBuilder = _chosen.IntervalMapBuilder
 
 
+#: What ``--impl`` calls the bundled implementation's builds: the one this package exports, each
+#: by name.
+NAMES = ("arenacheck.impl", "arenacheck.impl.compiled", "arenacheck.impl.pure")
+
+
+def provable(name: str) -> str:
+    """The implementation CrossHair runs when asked to run ``name``: for the bundled one, always the
+    pure build (CrossHair executes Python; a symbolic int must never reach C), else ``name``."""
+    return "arenacheck.impl.pure" if name in NAMES else name
+
+
 def describe() -> str:
     """One line naming the build this package runs, for ``arenacheck --version`` and ``bench``."""
     return f"arenacheck.impl: the {BUILD} build ({WHY})"

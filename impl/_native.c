@@ -566,6 +566,51 @@ scratch_push(Scratch *s, int32_t cell, int32_t reuse, PyObject *value /* stolen,
     return 0;
 }
 
+/* --- copy.deepcopy support ------------------------------------------------------------------ */
+
+static PyObject *
+deepcopy_of(PyObject *obj, PyObject *memo)
+{
+    PyObject *copy = PyImport_ImportModule("copy");
+    if (copy == NULL) {
+        return NULL;
+    }
+    PyObject *out = PyObject_CallMethod(copy, "deepcopy", "OO", obj, memo);
+    Py_DECREF(copy);
+    return out;
+}
+
+/* `memo[id(original)] = copy`, so that what refers to the original refers to the copy. */
+static int
+memo_put(PyObject *memo, PyObject *original, PyObject *copy)
+{
+    PyObject *id = PyLong_FromVoidPtr(original);
+    if (id == NULL) {
+        return -1;
+    }
+    int r = PyObject_SetItem(memo, id, copy);
+    Py_DECREF(id);
+    return r;
+}
+
+/* A copy of a subclass instance's __dict__, if it has one. */
+static int
+copy_dict(PyObject *from, PyObject *to, PyObject *memo)
+{
+    if (!PyObject_HasAttrString(from, "__dict__")) {
+        return 0;
+    }
+    PyObject *dict = PyObject_GetAttrString(from, "__dict__");
+    PyObject *copied = dict == NULL ? NULL : deepcopy_of(dict, memo);
+    Py_XDECREF(dict);
+    if (copied == NULL) {
+        return -1;
+    }
+    int r = PyObject_SetAttrString(to, "__dict__", copied);
+    Py_DECREF(copied);
+    return r;
+}
+
 /* --- ListBuilder, ListStorage: one object layout ------------------------------------------------ */
 
 typedef struct {
@@ -1258,6 +1303,26 @@ entry_put(EntryObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *
 }
 
 static PyObject *
+entry_deepcopy(EntryObject *self, PyObject *memo)
+{
+    EntryObject *copy = PyObject_GC_New(EntryObject, &EntryType);
+    if (copy == NULL) {
+        return NULL;
+    }
+    copy->builder = NULL;
+    copy->h = copy->key = NULL;
+    if (memo_put(memo, (PyObject *)self, (PyObject *)copy) < 0 ||
+        (copy->builder = (CellsObject *)deepcopy_of((PyObject *)self->builder, memo)) == NULL ||
+        (copy->h = deepcopy_of(self->h, memo)) == NULL ||
+        (copy->key = deepcopy_of(self->key, memo)) == NULL) {
+        Py_DECREF(copy);
+        return NULL;
+    }
+    PyObject_GC_Track(copy);
+    return (PyObject *)copy;
+}
+
+static PyObject *
 entry_or_insert(EntryObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     return entry_put(self, args, nargs, kwnames, "or_insert", "value", 0, 0);
@@ -1298,12 +1363,103 @@ builder_build(CellsObject *self, PyObject *unused)
     return (PyObject *)storage;
 }
 
+/* --- Snapshots: copy.deepcopy (the exhaust engine shares a program's prefix by a copy) ---------- */
+
+static int
+arena_copy(Arena *dst, const Arena *src, PyObject *memo)
+{
+    Py_ssize_t n = src->n;
+    size_t room = (size_t)(n ? n : 1);
+    dst->kmode = src->kmode;
+    dst->vmode = src->vmode;
+    dst->next = PyMem_Malloc(room * sizeof(int32_t));
+    dst->keys.i64 = PyMem_Malloc(room * key_size(src->kmode));
+    dst->values.i64 = src->vmode == V_NONE ? NULL : PyMem_Malloc(room * sizeof(int64_t));
+    if (dst->next == NULL || dst->keys.i64 == NULL ||
+        (src->vmode != V_NONE && dst->values.i64 == NULL)) {
+        arena_clear(dst);
+        PyErr_NoMemory();
+        return -1;
+    }
+    dst->cap = n;
+    memcpy(dst->next, src->next, (size_t)n * sizeof(int32_t));
+    if (src->kmode != K_OBJ) {
+        memcpy(dst->keys.i64, src->keys.i64, (size_t)n * key_size(src->kmode));
+    }
+    if (src->vmode == V_I64) {
+        memcpy(dst->values.i64, src->values.i64, (size_t)n * sizeof(int64_t));
+    }
+    for (Py_ssize_t i = 0; i < n; i++) { /* dst->n counts the cells whose objects are set */
+        if (src->kmode == K_OBJ) {
+            dst->keys.obj[i] = deepcopy_of(src->keys.obj[i], memo);
+            if (dst->keys.obj[i] == NULL) {
+                goto failed;
+            }
+        }
+        if (src->vmode == V_OBJ) {
+            dst->values.obj[i] = deepcopy_of(src->values.obj[i], memo);
+            if (dst->values.obj[i] == NULL) {
+                if (src->kmode == K_OBJ) {
+                    Py_DECREF(dst->keys.obj[i]);
+                }
+                goto failed;
+            }
+        }
+        dst->n = i + 1;
+    }
+    dst->n = n;
+    return 0;
+failed:
+    arena_clear(dst);
+    return -1;
+}
+
+static PyObject *
+cells_deepcopy(CellsObject *self, PyObject *memo)
+{
+    CellsObject *copy;
+    if (self->owner != NULL) { /* a storage reads its builder's copy */
+        PyObject *owner = deepcopy_of(self->owner, memo);
+        if (owner == NULL) {
+            return NULL;
+        }
+        copy = PyObject_GC_New(CellsObject, Py_TYPE(self));
+        if (copy == NULL) {
+            Py_DECREF(owner);
+            return NULL;
+        }
+        memset(&copy->own, 0, sizeof(copy->own));
+        copy->owner = owner;
+        copy->a = ((CellsObject *)owner)->a;
+        copy->busy = 0;
+        copy->finished = 1;
+        PyObject_GC_Track(copy);
+        return (PyObject *)copy;
+    }
+    copy = (CellsObject *)Py_TYPE(self)->tp_alloc(Py_TYPE(self), 0);
+    if (copy == NULL) {
+        return NULL;
+    }
+    copy->a = &copy->own;
+    copy->busy = self->busy;
+    copy->finished = self->finished;
+    if (memo_put(memo, (PyObject *)self, (PyObject *)copy) < 0 ||
+        arena_copy(&copy->own, self->a, memo) < 0 ||
+        copy_dict((PyObject *)self, (PyObject *)copy, memo) < 0) {
+        Py_DECREF(copy);
+        return NULL;
+    }
+    return (PyObject *)copy;
+}
+
 /* --- Type objects: the alists ----------------------------------------------------------------- */
 
 #define FAST (METH_FASTCALL | METH_KEYWORDS)
 
 #define READS                                                                                     \
-    {"items_reverse", (PyCFunction)(void (*)(void))cells_items_reverse, FAST,                     \
+    {"__deepcopy__", (PyCFunction)cells_deepcopy, METH_O,                                         \
+     "__deepcopy__($self, memo, /)\n--\n\nA copy of the arena: what the exhaust engine snapshots."},   \
+        {"items_reverse", (PyCFunction)(void (*)(void))cells_items_reverse, FAST,                     \
      "items_reverse($self, h)\n--\n\nEntries in descending key order: the chain's own order."},  \
         {"items", (PyCFunction)(void (*)(void))cells_items, FAST,                                 \
          "items($self, h)\n--\n\nEntries in ascending key order."},                               \
@@ -1379,6 +1535,7 @@ static PyTypeObject ListStorageType = {
 };
 
 static PyMethodDef entry_methods[] = {
+    {"__deepcopy__", (PyCFunction)entry_deepcopy, METH_O, NULL},
     {"or_insert", (PyCFunction)(void (*)(void))entry_or_insert, FAST,
      "or_insert($self, value)\n--\n\nThe list with ``key -> value`` added, or the input handle "
      "itself if ``key`` is present."},
@@ -1756,7 +1913,40 @@ map_intervals(MapObject *self, PyObject *unused)
     return out;
 }
 
+static PyObject *
+map_builder_deepcopy(MapBuilderObject *self, PyObject *memo)
+{
+    MapBuilderObject *copy =
+        (MapBuilderObject *)Py_TYPE(self)->tp_alloc(Py_TYPE(self), 0);
+    if (copy == NULL) {
+        return NULL;
+    }
+    copy->finished = self->finished;
+    if (self->n > 0) {
+        copy->records = PyMem_Malloc((size_t)self->n * sizeof(uint64_t));
+        if (copy->records == NULL) {
+            Py_DECREF(copy);
+            return PyErr_NoMemory();
+        }
+        memcpy(copy->records, self->records, (size_t)self->n * sizeof(uint64_t));
+        copy->n = copy->cap = self->n;
+    }
+    if (memo_put(memo, (PyObject *)self, (PyObject *)copy) < 0 ||
+        copy_dict((PyObject *)self, (PyObject *)copy, memo) < 0) {
+        Py_DECREF(copy);
+        return NULL;
+    }
+    return (PyObject *)copy;
+}
+
+static PyObject *
+map_deepcopy(PyObject *self, PyObject *memo)
+{
+    return Py_NewRef(self); /* immutable */
+}
+
 static PyMethodDef map_builder_methods[] = {
+    {"__deepcopy__", (PyCFunction)map_builder_deepcopy, METH_O, NULL},
     {"record", (PyCFunction)(void (*)(void))map_builder_record, FAST,
      "record($self, index, scope)\n--\n\nRecord that node ``index`` lies in scope ``scope``: each "
      "an int in ``[0, 2**32)``."},
@@ -1778,6 +1968,7 @@ static PyTypeObject IntervalMapBuilderType = {
 };
 
 static PyMethodDef map_methods[] = {
+    {"__deepcopy__", (PyCFunction)map_deepcopy, METH_O, NULL},
     {"get", (PyCFunction)(void (*)(void))map_get, FAST,
      "get($self, index, default=None)\n--\n\nThe scope of ``index``, or ``default`` where the "
      "lookup laws give none."},

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl.pure import EMPTY, ListBuilder  # the kernels are the pure build's
 from arenacheck.impl.kernels import well_formed
 
 operations = st.lists(

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from arenacheck import __version__
+from arenacheck import __version__, impl
 from arenacheck.cli import (
     check,
     common,
@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="arenacheck",
         description="Check arena association lists and interval maps against the SPEC model.",
     )
-    parser.add_argument("--version", action="version", version=f"arenacheck {__version__}")
+    version = f"arenacheck {__version__}; {impl.describe()}"  # which build --impl arenacheck.impl runs
+    parser.add_argument("--version", action="version", version=version)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=common.Parser
     )
