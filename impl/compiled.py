@@ -38,4 +38,12 @@ from arenacheck.impl._native import (  # noqa: E402 - after the optional overrid
 
 BUILD = "compiled"
 
-__all__ = ["BUILD", "EMPTY", "Entry", "IntervalMap", "IntervalMapBuilder", "ListBuilder", "ListStorage"]
+__all__ = [
+    "BUILD",
+    "EMPTY",
+    "Entry",
+    "IntervalMap",
+    "IntervalMapBuilder",
+    "ListBuilder",
+    "ListStorage",
+]

@@ -9,4 +9,12 @@ from arenacheck.impl.intervals import IntervalMap, IntervalMapBuilder
 
 BUILD = "pure"
 
-__all__ = ["BUILD", "EMPTY", "Entry", "IntervalMap", "IntervalMapBuilder", "ListBuilder", "ListStorage"]
+__all__ = [
+    "BUILD",
+    "EMPTY",
+    "Entry",
+    "IntervalMap",
+    "IntervalMapBuilder",
+    "ListBuilder",
+    "ListStorage",
+]

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="arenacheck",
         description="Check arena association lists and interval maps against the SPEC model.",
     )
-    version = f"arenacheck {__version__}; {impl.describe()}"  # which build --impl arenacheck.impl runs
+    version = f"arenacheck {__version__}; {impl.describe()}"  # the build --impl arenacheck.impl is
     parser.add_argument("--version", action="version", version=version)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=common.Parser

@@ -24,8 +24,8 @@ from types import ModuleType
 from typing import Any
 
 from arenacheck import resources
-from arenacheck.impl import provable
 from arenacheck.engines.prove import contracts, public
+from arenacheck.impl import provable
 from arenacheck.implementation import Implementation, import_module, load
 from arenacheck.program import Program
 
