@@ -35,7 +35,7 @@ def _select() -> tuple[ModuleType, str]:
             raise
         from arenacheck.impl import pure
 
-        return pure, f"the compiled build is not built ({err})"
+        return pure, f"no compiled build here: {err}"
     return compiled, "built at install"
 
 
