@@ -27,14 +27,23 @@ def _load_from(path: str) -> None:
 if os.environ.get("ARENACHECK_NATIVE") and "arenacheck.impl._native" not in sys.modules:
     _load_from(os.environ["ARENACHECK_NATIVE"])
 
-from arenacheck.impl._native import (  # noqa: E402 - after the optional override above
-    EMPTY,
-    Entry,
-    IntervalMap,
-    IntervalMapBuilder,
-    ListBuilder,
-    ListStorage,
-)
+try:
+    from arenacheck.impl._native import (
+        EMPTY,
+        Entry,
+        IntervalMap,
+        IntervalMapBuilder,
+        ListBuilder,
+        ListStorage,
+    )
+except ModuleNotFoundError as err:
+    if err.name != "arenacheck.impl._native":
+        raise
+    raise ImportError(
+        "the extension arenacheck.impl._native is not built (pip install builds it where a C "
+        "compiler works)",
+        name=__name__,
+    ) from None
 
 BUILD = "compiled"
 

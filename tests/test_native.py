@@ -6,6 +6,8 @@ Everything here that needs the compiled build skips where it is not built (an in
 compiler); ``tests/test_builds.py`` makes sure that is never the case where a compiler works.
 """
 
+# ruff: noqa: B023 - every lambda here is called at once, by attempt(), inside its loop turn
+
 from __future__ import annotations
 
 import copy
@@ -19,7 +21,7 @@ import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -67,7 +69,7 @@ def test_both_builds_have_the_same_methods_with_the_same_summaries(name: str) ->
 
 def test_the_package_exports_the_compiled_build_when_it_is_built() -> None:
     expected = "pure" if compiled is None else "compiled"
-    assert arenacheck.impl.BUILD == expected, arenacheck.impl.WHY
+    assert expected == arenacheck.impl.BUILD, arenacheck.impl.WHY
     assert f"the {expected} build" in arenacheck.impl.describe()
     assert arenacheck.impl.provable("arenacheck.impl") == "arenacheck.impl.pure"
     assert arenacheck.impl.provable("arenacheck.impl.compiled") == "arenacheck.impl.pure"
@@ -102,7 +104,7 @@ MISSING = object()
 class Calls:
     """A program's callbacks as the harness makes them (docs/programs.md), each call logged."""
 
-    COMBINES: dict[str, Callable[[Any, Any], Any]] = {
+    COMBINES: ClassVar[dict[str, Callable[[Any, Any], Any]]] = {
         "left": lambda a, b: a,
         "right": lambda a, b: b,
         "add": lambda a, b: a + b,
@@ -196,7 +198,9 @@ def run_alist(build: ModuleType, ops: list[dict[str, Any]]) -> list[Any]:
             elif name == "extend":
                 h = lists[op["src"]]
                 for i in range(op["count"]):
-                    h = attempt(log, lambda h=h, i=i: b.insert(h, op["start"] + i * op["step"], op["value"]))
+                    h = attempt(
+                        log, lambda h=h, i=i: b.insert(h, op["start"] + i * op["step"], op["value"])
+                    )
                     log.append(("step", h, b.cell_count))
                 result = h
             else:
@@ -216,7 +220,9 @@ def run_alist(build: ModuleType, ops: list[dict[str, Any]]) -> list[Any]:
         elif name == "get":
             h = lists[op["var"]]
             found = attempt(log, lambda: reader.get(h, op["key"], MISSING))
-            log.append(("get", found is MISSING, attempt(log, lambda: reader.contains(h, op["key"]))))
+            log.append(
+                ("get", found is MISSING, attempt(log, lambda: reader.contains(h, op["key"])))
+            )
         elif name == "bad_handle":
             attempt(log, bad_handle(b, reader, op))
         elif name == "build":
@@ -317,7 +323,9 @@ def odd_program(build: ModuleType, values: list[Any], keys: list[Any]) -> list[A
         if x is not MISSING:
             for key in keys:
                 found = attempt(log, lambda x=x, key=key: b.get(x, key, "-"))
-                log.append(("get", repr(found), attempt(log, lambda x=x, key=key: b.contains(x, key))))
+                log.append(
+                    ("get", repr(found), attempt(log, lambda x=x, key=key: b.contains(x, key)))
+                )
             log.append(("replace", attempt(log, lambda x=x: b.entry(x, 1).replace(math.nan))))
     log.append([(type(k).__name__, repr(v)) for k, v in b.items(h)] if h is not MISSING else h)
     return [repr(entry) for entry in log]

@@ -5,10 +5,11 @@ Every measurement is side by side in one run: each repetition runs every contend
 turn, and the table shows medians and ratios, never a lone absolute time. Both builds of the
 bundled implementation run, each row naming its build (``compiled``: the C extension types,
 skipped with a note where they are not built; ``pure``: the Python modules), and a ``loop`` row
-times the benchmark's own dispatch loop with calls that do nothing, the floor under every row. Retained memory is
-measured apart from timing, with tracemalloc (it does not depend on machine noise, and
-tracemalloc slows what it watches). Contenders whose package is not installed are skipped with a
-note; ``pip install 'arenacheck[bench]'`` installs them all.
+times the benchmark's own dispatch loop with calls that do nothing, the floor under every row.
+Retained memory is measured apart from timing, with tracemalloc (it does not depend on machine
+noise, and tracemalloc slows what it watches; the compiled build allocates through ``PyMem_*``, so
+tracemalloc sees its columns). Contenders whose package is not installed are skipped with a note;
+``pip install 'arenacheck[bench]'`` installs them all.
 """
 
 from __future__ import annotations
