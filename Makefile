@@ -43,13 +43,14 @@ test: lint
 ## test-sanitize: the suites that drive the compiled build, under ASan/UBSan, and its leak check (slow; not in CI)
 SANITIZED := build/sanitize/_native$(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
 SANITIZE_SUITES := tests/test_native.py tests/test_impl_alist.py tests/test_impl_intervals.py tests/test_corpus.py tests/test_stateful.py tests/test_exhaust.py
+SANITIZE_CC ?= gcc
 test-sanitize: $(VENV)/.installed-test
 	mkdir -p build/sanitize
-	$(CC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	$(SANITIZE_CC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-shared -fPIC -I$$($(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['include'])") \
 		impl/_native.c -o $(SANITIZED)
 	ARENACHECK_BUILD=compiled ARENACHECK_NATIVE=$(abspath $(SANITIZED)) \
-	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	LD_PRELOAD="$$($(SANITIZE_CC) -print-file-name=libasan.so) $$($(SANITIZE_CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(BIN)/python -m pytest -p no:cacheprovider -q $(SANITIZE_SUITES) $(ARGS)
 

@@ -15,6 +15,7 @@ import gc
 import inspect
 import json
 import math
+import os
 import subprocess
 import sys
 import sysconfig
@@ -74,6 +75,20 @@ def test_the_package_exports_the_compiled_build_when_it_is_built() -> None:
     assert arenacheck.impl.provable("arenacheck.impl") == "arenacheck.impl.pure"
     assert arenacheck.impl.provable("arenacheck.impl.compiled") == "arenacheck.impl.pure"
     assert arenacheck.impl.provable("my.impl") == "my.impl"
+
+
+@needs_compiled
+def test_the_extension_under_test_is_the_one_asked_for() -> None:
+    # make test-sanitize names its sanitizer build in ARENACHECK_NATIVE
+    wanted = os.environ.get("ARENACHECK_NATIVE")
+    loaded = sys.modules["arenacheck.impl._native"].__file__
+    assert loaded is not None
+    if wanted:
+        assert Path(loaded).resolve() == Path(wanted).resolve()
+    else:
+        assert (
+            Path(loaded).resolve().parent == (ROOT / "impl").resolve() or "site-packages" in loaded
+        )
 
 
 @needs_compiled
