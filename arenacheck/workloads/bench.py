@@ -288,13 +288,16 @@ LISTS: list[tuple[str, str | None, Callable[[], Lists]]] = [
 ]
 
 
-def run_flows(lists: Lists, flows: Iterable[list[Step]]) -> list[list[Any]]:
+def run_flows(lists: Lists, flows: Iterable[list[Step]]) -> list[tuple[Any, list[Any]]]:
     """Every flow (compiled by the interpreter: each step one call on the builder) on ``lists``;
-    the lists it made, kept alive as a program keeps its variables."""
+    the lists it made, kept alive as a program keeps its variables, each flow's with its builder:
+    an arena's handles are only numbers, its lists live in the builder (until 2026-12 the builder
+    was dropped here, and an arena's retained memory counted its handles alone)."""
     kept = []
     for steps in flows:
         lists.arena()
-        kept.append(ListProgram(lists.builder(), lists.empty).run(steps))
+        builder = lists.builder()
+        kept.append((builder, ListProgram(builder, lists.empty).run(steps)))
     return kept
 
 
@@ -367,7 +370,7 @@ def _built(c: Contender, maps: list[Records]) -> list[Any]:
     return [c.build(records) for records in maps]
 
 
-def _run_new(make: Callable[[], Lists], flows: list[list[Step]]) -> list[list[Any]]:
+def _run_new(make: Callable[[], Lists], flows: list[list[Step]]) -> list[tuple[Any, list[Any]]]:
     return run_flows(make(), flows)
 
 
