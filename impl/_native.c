@@ -1382,6 +1382,9 @@ arena_copy(Arena *dst, const Arena *src, PyObject *memo)
         return -1;
     }
     dst->cap = n;
+    if (n == 0) {
+        return 0; /* an empty arena's columns may be NULL: nothing to copy */
+    }
     memcpy(dst->next, src->next, (size_t)n * sizeof(int32_t));
     if (src->kmode != K_OBJ) {
         memcpy(dst->keys.i64, src->keys.i64, (size_t)n * key_size(src->kmode));
