@@ -6,6 +6,7 @@ alternating repetitions, medians."""
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,7 +28,9 @@ def cython_map() -> Any:
     from setuptools.dist import Distribution
 
     out = Path(tempfile.mkdtemp())
-    [ext] = cythonize([Extension("get_prototype", [str(HERE / "get_prototype.pyx")])], quiet=True)
+    source = out / "get_prototype.pyx"  # cythonize writes its C file beside the source: not here
+    shutil.copy(HERE / "get_prototype.pyx", source)
+    [ext] = cythonize([Extension("get_prototype", [str(source)])], quiet=True)
     dist = Distribution({"ext_modules": [ext]})
     cmd = dist.get_command_obj("build_ext")
     cmd.build_lib, cmd.build_temp = str(out), str(out / "tmp")
