@@ -2,24 +2,33 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := model impl arenacheck tests bench fuzz mutation
+SOURCES := model impl arenacheck tests bench fuzz mutation setup.py
+# The compiled build, rebuilt in place when impl/_native.c changes (without a compiler the install
+# and the rebuild go on: arenacheck.impl runs the pure build, and says so in `arenacheck --version`).
+NATIVE := build/native.stamp
 
-.PHONY: check prove test test-fast lint format clean bench-columns bench-protocol bench-ledger ledger-chart bench-exhaust seeds mutation
+.PHONY: check prove test test-fast test-sanitize native lint format clean bench-columns bench-protocol bench-ledger ledger-chart bench-exhaust seeds mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[fuzz,prove]'
-	touch $@
+	mkdir -p build && touch $@ $(NATIVE)
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $@
+	mkdir -p build && touch $@ $(NATIVE)
+
+## native: rebuild the compiled build (impl/_native.c) in place; `pip install -e .` builds it too
+native: $(NATIVE)
+$(NATIVE): impl/_native.c setup.py | $(BIN)/python
+	$(BIN)/python setup.py -q build_ext --inplace
+	mkdir -p build && touch $@
 
 ## check: verify the bundled implementation: stateful machines, fuzzing, then the prove phase (ARGS="--budget 600")
-check: $(VENV)/.installed
+check: $(VENV)/.installed $(NATIVE)
 	$(BIN)/arenacheck check $(ARGS)
 
 ## prove: CrossHair over every contract and model diff (ARGS="--per-condition-timeout 60 --budget 3600")
@@ -31,11 +40,27 @@ PYTEST_ARGS ?= -n auto --dist worksteal
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## test-sanitize: the suites that drive the compiled build, under ASan/UBSan, and its leak check (slow; not in CI)
+SANITIZED := build/sanitize/_native$(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
+# (check on the pure build is left out: its fuzz phase runs libFuzzer processes of its own)
+SANITIZE_SUITES := tests/test_native.py tests/test_impl_alist.py tests/test_impl_intervals.py tests/test_corpus.py tests/test_stateful.py tests/test_exhaust.py
+SANITIZE_CC ?= gcc
+test-sanitize: $(VENV)/.installed-test
+	mkdir -p build/sanitize
+	$(SANITIZE_CC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-shared -fPIC -I$$($(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['include'])") \
+		impl/_native.c -o $(SANITIZED)
+	ARENACHECK_BUILD=compiled ARENACHECK_NATIVE=$(abspath $(SANITIZED)) \
+	LD_PRELOAD="$$($(SANITIZE_CC) -print-file-name=libasan.so) $$($(SANITIZE_CC) -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(BIN)/python -m pytest -p no:cacheprovider -q $(SANITIZE_SUITES) \
+		--deselect tests/test_native.py::test_check_runs_every_engine_on_the_pure_build $(ARGS)
+
 ## test-fast: lint, type-check, then the unit tier only: the inner loop (tests/README.md)
 test-fast: lint
 	$(BIN)/python -m pytest -m "not slow and not engine" $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test $(NATIVE)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/mypy --strict -p arenacheck

@@ -14,6 +14,7 @@ import pytest
 import arenacheck.impl
 import arenacheck.impl.alist
 import arenacheck.impl.intervals
+import arenacheck.impl.pure
 import arenacheck.model
 import arenacheck.model.alist
 import arenacheck.model.intervals
@@ -50,9 +51,12 @@ class Member(NamedTuple):
 
 
 def classes(package: ModuleType) -> list[type]:
-    """The classes ``package`` exports, and the ``Entry`` class its ``entry()`` returns."""
-    exported = [getattr(package, name) for name in package.__all__]
-    entry = type(package.ListBuilder().entry(package.EMPTY, 0))
+    """The classes ``package`` exports, and the ``Entry`` class its ``entry()`` returns. For
+    ``arenacheck.impl``, the pure build's: the compiled build has the same methods with the same
+    summaries (tests/test_native.py), and its examples are these."""
+    source = arenacheck.impl.pure if package is arenacheck.impl else package
+    exported = [getattr(source, name) for name in package.__all__]
+    entry = type(source.ListBuilder().entry(source.EMPTY, 0))
     return [*(obj for obj in exported if inspect.isclass(obj)), entry]
 
 

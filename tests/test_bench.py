@@ -25,13 +25,15 @@ def test_bench_prints_every_contender_and_writes_the_numbers(
     out = tmp_path / "bench.json"
     assert main(["bench", str(TOMLLIB), "--repeat", "1", "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    for name in ("| impl |", "| model |", "| dict |", "| frozenset |", "| tuple |"):
+    for name in ("| pure |", "| model |", "| dict |", "| frozenset |", "| tuple |", "| loop |"):
         assert name in table
     report = json.loads(out.read_text())
     assert report["files"] == 4 and report["records"] > 2000
     assert report["cells"] >= report["inserts"] > 0  # one cell per insert, and the joins' own
-    impl = next(row for row in report["maps"] if row["name"] == "impl")
-    assert impl["ratios"]["memory"] < 0.1  # bytes, not time: ranges against a dict's entries
+    assert report["build"].startswith("arenacheck.impl: the ")
+    for build in {"pure", "compiled"} & {row["name"] for row in report["maps"]}:
+        impl = next(row for row in report["maps"] if row["name"] == build)
+        assert impl["ratios"]["memory"] < 0.1  # bytes, not time: ranges against a dict's entries
 
 
 def test_a_contender_that_is_not_installed_is_skipped_with_a_note(

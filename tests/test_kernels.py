@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arenacheck.impl import EMPTY, ListBuilder
 from arenacheck.impl.kernels import well_formed
+from arenacheck.impl.pure import EMPTY, ListBuilder  # the kernels are the pure build's
 
 operations = st.lists(
     st.tuples(st.sampled_from(["insert", "replace", "intersect", "union"]), st.integers(-5, 20)),

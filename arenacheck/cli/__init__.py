@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from arenacheck import __version__
+from arenacheck import __version__, impl
 from arenacheck.cli import (
     check,
     common,
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="arenacheck",
         description="Check arena association lists and interval maps against the SPEC model.",
     )
-    parser.add_argument("--version", action="version", version=f"arenacheck {__version__}")
+    version = f"arenacheck {__version__}; {impl.describe()}"  # the build --impl arenacheck.impl is
+    parser.add_argument("--version", action="version", version=version)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=common.Parser
     )

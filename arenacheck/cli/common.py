@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 
 from arenacheck import strict as strictness
 from arenacheck.engines.base import Engine, Job, Outcome
+from arenacheck.impl import provable
 from arenacheck.implementation import Implementation
 from arenacheck.protocol.client import DEFAULT_TIMEOUT
 from arenacheck.report import DEFAULT_OUT
@@ -95,7 +96,10 @@ def add_impl(parser: argparse.ArgumentParser) -> None:
 
 
 def spec(args: argparse.Namespace) -> ImplSpec:
-    return ImplSpec(args.impl, args.impl_cmd, args.timeout)
+    """What to check. Under ``--backend crosshair`` the bundled implementation is its pure build:
+    CrossHair executes Python, and a symbolic int must never reach C (docs/proving.md)."""
+    crosshair = getattr(args, "backend", "hypothesis") == "crosshair"
+    return ImplSpec(provable(args.impl) if crosshair else args.impl, args.impl_cmd, args.timeout)
 
 
 def add_strict(parser: argparse.ArgumentParser) -> None:

@@ -2,15 +2,20 @@
 workloads ``arenacheck trace`` makes of real code (docs/benchmarks.md).
 
 Every measurement is side by side in one run: each repetition runs every contender once, in
-turn, and the table shows medians and ratios, never a lone absolute time. Retained memory is
-measured apart from timing, with tracemalloc (it does not depend on machine noise, and
-tracemalloc slows what it watches). Contenders whose package is not installed are skipped with a
-note; ``pip install 'arenacheck[bench]'`` installs them all.
+turn, and the table shows medians and ratios, never a lone absolute time. Both builds of the
+bundled implementation run, each row naming its build (``compiled``: the C extension types,
+skipped with a note where they are not built; ``pure``: the Python modules), and a ``loop`` row
+times the benchmark's own dispatch loop with calls that do nothing, the floor under every row.
+Retained memory is measured apart from timing, with tracemalloc (it does not depend on machine
+noise, and tracemalloc slows what it watches; the compiled build allocates through ``PyMem_*``, so
+tracemalloc sees its columns). Contenders whose package is not installed are skipped with a note;
+``pip install 'arenacheck[bench]'`` installs them all.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import statistics
 import time
@@ -20,11 +25,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import arenacheck.impl
 from arenacheck import optional
-from arenacheck.impl import IntervalMapBuilder as ImplMapBuilder
-from arenacheck.impl import ListBuilder as ImplListBuilder
+from arenacheck.impl import pure
 from arenacheck.interpreter import ListProgram, Step, compiled
 from arenacheck.model import IntervalMapBuilder as ModelMapBuilder
 from arenacheck.model import ListBuilder as ModelListBuilder
@@ -32,6 +38,14 @@ from arenacheck.structures import Op
 from arenacheck.workloads import trace
 
 Records = list[tuple[int, int]]
+
+#: The compiled build's module: a contender only where it is built.
+COMPILED = "arenacheck.impl._native"
+
+
+def _compiled(name: str) -> Any:
+    """A class of the compiled build, imported when a contender first needs it."""
+    return getattr(importlib.import_module("arenacheck.impl.compiled"), name)
 
 
 @dataclass
@@ -141,8 +155,13 @@ class Contender:
     get: Callable[[Any, int], Any] | None = None  # interval maps only
 
 
+def _compiled_map(records: Records) -> Any:
+    return _arena_map(_compiled("IntervalMapBuilder"))(records)
+
+
 MAPS = [
-    Contender("impl", None, _arena_map(ImplMapBuilder), lambda m, i: m.get(i)),
+    Contender("compiled", COMPILED, _compiled_map, lambda m, i: m.get(i)),
+    Contender("pure", None, _arena_map(pure.IntervalMapBuilder), lambda m, i: m.get(i)),
     Contender("model", None, _arena_map(ModelMapBuilder), lambda m, i: m.get(i)),
     Contender("dict", None, _dict, lambda m, i: m.get(i)),
     Contender("SortedDict", "sortedcontainers", _sorted_dict, lambda m, i: m.get(i)),
@@ -173,6 +192,25 @@ class Lists:
     def intersect(self, a: Any, b: Any) -> Any:
         raise NotImplementedError
 
+    def calls(self) -> tuple[Callable[[Any, int], Any], Callable[[Any, Any], Any]]:
+        """The cheapest ``insert`` and ``intersect`` callables (``micro`` times them)."""
+        return self.insert, self.intersect
+
+
+class LoopLists(Lists):
+    """No structure at all: every call is ``{}.get``, a C call that does nothing here, so a flow
+    costs only the dispatch loop every contender shares (the interpreter's steps, keeping every
+    result) and one C call per operation: the floor under every row."""
+
+    def __init__(self) -> None:
+        self.noop = SimpleNamespace(insert={}.get, intersect={}.get)
+
+    def builder(self) -> Any:
+        return self.noop
+
+    def calls(self) -> tuple[Callable[[Any, int], Any], Callable[[Any, Any], Any]]:
+        return self.noop.insert, self.noop.intersect
+
 
 class ArenaLists(Lists):
     def __init__(self, builder: Callable[[], Any]) -> None:
@@ -191,6 +229,9 @@ class ArenaLists(Lists):
 
     def intersect(self, a: Any, b: Any) -> Any:
         return self.b.intersect(a, b)
+
+    def calls(self) -> tuple[Callable[[Any, int], Any], Callable[[Any, Any], Any]]:
+        return self.b.insert, self.b.intersect  # the builder's own methods, as a flow calls them
 
 
 class FrozensetLists(Lists):
@@ -237,21 +278,26 @@ class MapLists(Lists):
 
 
 LISTS: list[tuple[str, str | None, Callable[[], Lists]]] = [
-    ("impl", None, lambda: ArenaLists(ImplListBuilder)),
+    ("compiled", COMPILED, lambda: ArenaLists(_compiled("ListBuilder"))),
+    ("pure", None, lambda: ArenaLists(pure.ListBuilder)),
     ("model", None, lambda: ArenaLists(ModelListBuilder)),
     ("frozenset", None, FrozensetLists),
     ("tuple", None, TupleLists),
     ("immutables.Map", "immutables", MapLists),
+    ("loop", None, LoopLists),
 ]
 
 
-def run_flows(lists: Lists, flows: Iterable[list[Step]]) -> list[list[Any]]:
+def run_flows(lists: Lists, flows: Iterable[list[Step]]) -> list[tuple[Any, list[Any]]]:
     """Every flow (compiled by the interpreter: each step one call on the builder) on ``lists``;
-    the lists it made, kept alive as a program keeps its variables."""
+    the lists it made, kept alive as a program keeps its variables, each flow's with its builder:
+    an arena's handles are only numbers, its lists live in the builder (until 2026-12 the builder
+    was dropped here, and an arena's retained memory counted its handles alone)."""
     kept = []
     for steps in flows:
         lists.arena()
-        kept.append(ListProgram(lists.builder(), lists.empty).run(steps))
+        builder = lists.builder()
+        kept.append((builder, ListProgram(builder, lists.empty).run(steps)))
     return kept
 
 
@@ -284,6 +330,13 @@ def available(needs: str | None) -> bool:
     return needs is None or optional.available(needs)
 
 
+def missing(name: str, needs: str | None) -> str:
+    """Why a contender is not in the tables."""
+    if needs == COMPILED:
+        return f"{name} (the compiled build is not built here)"
+    return f"{name} ({needs} not installed)"
+
+
 @dataclass
 class Row:
     """One contender's medians (seconds), retained bytes, and ratios to the baseline."""
@@ -296,6 +349,7 @@ class Row:
 
 @dataclass
 class Report:
+    build: str  # which build ``arenacheck.impl`` runs, and why
     files: int
     records: int
     ranges: int
@@ -316,7 +370,7 @@ def _built(c: Contender, maps: list[Records]) -> list[Any]:
     return [c.build(records) for records in maps]
 
 
-def _run_new(make: Callable[[], Lists], flows: list[list[Step]]) -> list[list[Any]]:
+def _run_new(make: Callable[[], Lists], flows: list[list[Step]]) -> list[tuple[Any, list[Any]]]:
     return run_flows(make(), flows)
 
 
@@ -338,7 +392,7 @@ def _get_all(c: Contender, maps: list[Records], built: list[Any]) -> None:
 
 def bench_maps(work: Workload, repeats: int) -> tuple[list[Row], list[str]]:
     contenders = [c for c in MAPS if available(c.needs)]
-    skipped = [f"{c.name} ({c.needs} not installed)" for c in MAPS if not available(c.needs)]
+    skipped = [missing(c.name, c.needs) for c in MAPS if not available(c.needs)]
     times: dict[str, dict[str, list[float]]] = {
         c.name: {"build": [], "get": []} for c in contenders
     }
@@ -360,13 +414,13 @@ def bench_maps(work: Workload, repeats: int) -> tuple[list[Row], list[str]]:
 
 def bench_lists(work: Workload, repeats: int) -> tuple[list[Row], list[str], int]:
     contenders = [(n, make) for n, needs, make in LISTS if available(needs)]
-    skipped = [f"{n} ({needs} not installed)" for n, needs, _ in LISTS if not available(needs)]
+    skipped = [missing(n, needs) for n, needs, _ in LISTS if not available(needs)]
     times: dict[str, list[float]] = {n: [] for n, _ in contenders}
     for _ in range(repeats):
         for name, make in contenders:
             lists = make()
             times[name].append(seconds(partial(run_flows, lists, work.steps)))
-    cells = ArenaLists(ImplListBuilder)
+    cells = ArenaLists(pure.ListBuilder)  # both builds allocate the same cells (test_native.py)
     run_flows(cells, work.steps)
     cells.arena()
     rows = [
@@ -403,38 +457,35 @@ def micro(repeats: int) -> dict[str, dict[str, float]]:
     keys = list(range(n))
 
     def inserts(lists: Lists) -> None:
+        insert, _ = lists.calls()
         h = lists.empty
         for k in keys:
-            h = lists.insert(h, k)
+            h = insert(h, k)
 
     def intersections(lists: Lists) -> None:
+        insert, intersect = lists.calls()
         base = lists.empty
         for k in range(JOIN_BASE):
-            base = lists.insert(base, k)
-        left, right = lists.insert(base, 5000), lists.insert(base, 6000)
+            base = insert(base, k)
+        left, right = insert(base, 5000), insert(base, 6000)
         for _ in range(joins):
-            lists.intersect(left, right)
+            intersect(left, right)
 
-    out: dict[str, dict[str, float]] = {"insert": {}, "intersect": {}}
-    for name, needs, make in LISTS:
-        if not available(needs) or name == "model":
-            continue
-        out["insert"][name] = (
-            statistics.median(seconds(partial(_on_new, inserts, make)) for _ in range(repeats)) / n
-        )
-        out["intersect"][name] = (
-            statistics.median(
-                seconds(partial(_on_new, intersections, make)) for _ in range(repeats)
-            )
-            / joins
-        )
-    return out
+    contenders = [(n, make) for n, needs, make in LISTS if available(needs) and n != "model"]
+    times: dict[str, dict[str, list[float]]] = {"insert": {}, "intersect": {}}
+    for _ in range(repeats):  # alternating, as everywhere: each repetition runs every contender
+        for name, make in contenders:
+            for kind, work, count in (("insert", inserts, n), ("intersect", intersections, joins)):
+                spent = seconds(partial(_on_new, work, make)) / count
+                times[kind].setdefault(name, []).append(spent)
+    return {kind: {k: statistics.median(v) for k, v in by.items()} for kind, by in times.items()}
 
 
 def bench(work: Workload, repeats: int) -> Report:
     maps, skipped_maps = bench_maps(work, repeats)
     lists, skipped_lists, cells = bench_lists(work, repeats)
     return Report(
+        build=arenacheck.impl.describe(),
         files=work.files,
         records=work.records,
         ranges=work.counts.ranges,
@@ -453,9 +504,11 @@ def table(report: Report) -> str:
     """The side-by-side tables, in Markdown (docs/benchmarks.md quotes them)."""
     r = report
     lines = [
+        f"{r.build}; the rows `compiled` and `pure` are its two builds.",
+        "",
         f"{r.files} files, {r.records:,} expressions in {r.ranges:,} ranges; alist flow: "
         f"{r.inserts:,} inserts, {r.intersections:,} intersections, {r.cells:,} cells "
-        f"allocated by impl; medians of {r.repeats} alternating repetitions.",
+        f"allocated by either build; medians of {r.repeats} alternating repetitions.",
         "",
         "| interval map | build (ms) | get, all recorded (ms) | retained KiB | B/expression "
         "| build / dict | get / dict | memory / dict |",

@@ -25,6 +25,7 @@ from typing import Any
 
 from arenacheck import resources
 from arenacheck.engines.prove import contracts, public
+from arenacheck.impl import provable
 from arenacheck.implementation import Implementation, import_module, load
 from arenacheck.program import Program
 
@@ -143,7 +144,7 @@ def prove_public(
     """The public-operation contracts of ``module`` (an implementation) for ``structures``,
     each for ``timeout`` seconds or ``max_paths`` paths. Runs in a process of its own under
     ``isolated``."""
-    found = public_tasks(load(module), structures)
+    found = public_tasks(load(provable(module)), structures)
     return list(prove(found, timeout, timeout * len(found) + 1, max_paths=max_paths))
 
 
@@ -191,7 +192,7 @@ class Plan:
     def tasks(self) -> list[Task]:
         found = tasks([load_target(t) for t in self.targets], diffs=self.diffs)
         if self.impl is not None:
-            found += public_tasks(load(self.impl), ("alist", "intervals"))
+            found += public_tasks(load(provable(self.impl)), ("alist", "intervals"))
         return [t for t in found if self.only is None or self.only in t.function]
 
 

@@ -3,9 +3,9 @@ and 0 instead of raising ``InvalidHandle``."""
 
 from typing import Any
 
-from arenacheck import impl
 from arenacheck.errors import InvalidHandle
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"bad input"}

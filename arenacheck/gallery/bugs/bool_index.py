@@ -1,8 +1,8 @@
 """``record`` checks its arguments with ``isinstance(x, int)``: ``True`` and ``False`` are
 recorded as indices (or scopes) 1 and 0 instead of raising ``TypeError`` (SPEC §3.2)."""
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input"}

@@ -3,9 +3,10 @@ wrong as soon as a comprehension or a decorator records out of order."""
 
 from array import array
 
-from arenacheck import ConflictingRecord, impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck import ConflictingRecord
+from arenacheck.impl import pure as impl
 from arenacheck.impl.kernels import ConflictAt, coalesce
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input", "normal form", "order independence"}

@@ -3,8 +3,8 @@ not across gaps: neighbouring ranges then share a scope (normal form)."""
 
 from array import array
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"normal form"}

@@ -2,8 +2,8 @@
 ``ConflictingRecord`` the builder is closed, where SPEC says a ``build()`` that raises leaves
 the builder open and unchanged (a user cannot fix the conflict and build again)."""
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input", "unexpected error"}  # a later record is refused: an unexpected error

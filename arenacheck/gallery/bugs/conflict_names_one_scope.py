@@ -3,9 +3,9 @@ letter (``a`` for ``b``) in the clash it reports: the kind is right, but the mes
 two distinct scopes of the index, so it cannot tell the user which records clash (SPEC §3.2: it
 names the index and both scopes)."""
 
-from arenacheck import impl
 from arenacheck.errors import ConflictingRecord
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input"}

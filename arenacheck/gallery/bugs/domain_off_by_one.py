@@ -3,8 +3,8 @@ check and fails later with the wrong error (an ``OverflowError`` from the record
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input"}

@@ -5,8 +5,8 @@ records."""
 from bisect import bisect_right
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"lookup between records"}

@@ -4,8 +4,8 @@ looked for in the range before it, so recorded lookups at range edges fail."""
 from bisect import bisect_left
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"recorded lookups"}

@@ -4,9 +4,9 @@
 
 from typing import Any
 
-from arenacheck import impl
 from arenacheck.errors import ReentrantCall
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"bad input"}

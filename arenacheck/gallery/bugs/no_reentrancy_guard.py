@@ -4,9 +4,9 @@ into the builder succeeds (and allocates in the middle of the merge) instead of 
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
 from arenacheck.impl.kernels import merge
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"reentrancy"}

@@ -3,8 +3,8 @@ zipped part of a list is deeper than Python's recursion limit (law 6)."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"no recursion"}

@@ -3,9 +3,9 @@ list after ``items`` has reversed it: the descending view comes out ascending (o
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
 from arenacheck.impl.kernels import walk
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"order"}

@@ -3,8 +3,8 @@ deleted slot, and a record that happens to carry it vanishes. Random indices alm
 (one in four billion); a solver does: this bug is the Hypothesis CrossHair backend's to find
 (``check --backend crosshair``)."""
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"bad input", "contents", "normal form"}

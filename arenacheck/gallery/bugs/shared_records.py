@@ -6,8 +6,8 @@ programs that ran before it, as a program sequence."""
 
 from array import array
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 LAWS = {"unexpected error", "normal form"}

@@ -5,8 +5,8 @@ what it should, but the first input's list has changed (persistence, law 3)."""
 import contextlib
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"persistence"}

@@ -3,8 +3,8 @@ the list it was called on changes: a persistence bug."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"identity on no-op", "persistence"}

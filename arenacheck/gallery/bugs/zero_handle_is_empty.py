@@ -3,8 +3,8 @@ list, reads as EMPTY (and ``False`` is accepted as EMPTY too)."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 LAWS = {"bad input", "contents"}

@@ -5,8 +5,8 @@ implementation."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 FREEDOM = "the order of combine calls across keys"

@@ -5,9 +5,9 @@ one: its index, the scope recorded first and its own (records ``0→0``, ``0→2
 names to the implementation; an implementation that checks as it goes, with a hash map, names
 this one."""
 
-from arenacheck import impl
 from arenacheck.errors import ConflictingRecord
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 
 STRUCTURE = "intervals"
 FREEDOM = "which conflict an error names"

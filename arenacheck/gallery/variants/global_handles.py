@@ -9,9 +9,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from arenacheck import impl
 from arenacheck.errors import InvalidHandle
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 FREEDOM = "handle values"

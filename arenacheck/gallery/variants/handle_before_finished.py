@@ -5,10 +5,10 @@ else is wrong. SPEC leaves the order of errors, when several apply, to the imple
 
 from typing import Any
 
-from arenacheck import impl
 from arenacheck.errors import BuilderFinished
-from arenacheck.impl import EMPTY
+from arenacheck.impl import pure as impl
 from arenacheck.impl.intervals import _u32
+from arenacheck.impl.pure import EMPTY
 
 STRUCTURE = "both"
 FREEDOM = "the order of errors when several apply"

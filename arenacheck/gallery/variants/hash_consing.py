@@ -6,9 +6,9 @@ return the input itself, and an empty result ``EMPTY``."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
 from arenacheck.impl.kernels import NewCells
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 FREEDOM = "allocating fewer cells than a bound"

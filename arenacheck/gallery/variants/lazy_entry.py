@@ -4,8 +4,8 @@ names the calls that raise, not the moment within ``b.entry(h, key).or_insert(v)
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 FREEDOM = "when an entry checks its handle"
@@ -14,6 +14,6 @@ __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 
 class ListBuilder(impl.ListBuilder):
-    def entry(self, h: Any, key: Any) -> impl.alist.Entry:
+    def entry(self, h: Any, key: Any) -> impl.Entry:
         self._mutating()
-        return impl.alist.Entry(self, h, key)
+        return impl.Entry(self, h, key)

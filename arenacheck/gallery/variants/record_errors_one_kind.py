@@ -2,8 +2,8 @@
 §3.2 says a bad record raises ``TypeError`` or ``ValueError``, and leaves which to the
 implementation."""
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, ListBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, ListBuilder
 from arenacheck.model.intervals import in_domain
 
 STRUCTURE = "intervals"

@@ -5,8 +5,8 @@ equal to it; the cells it made first are within the allocation bound."""
 
 from typing import Any
 
-from arenacheck import impl
-from arenacheck.impl import EMPTY, IntervalMapBuilder
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
 
 STRUCTURE = "alist"
 FREEDOM = "returning an input's handle for a result equal to it"

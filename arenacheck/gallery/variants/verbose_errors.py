@@ -5,9 +5,9 @@ its scopes). SPEC leaves messages beyond that to the implementation."""
 
 from typing import Any
 
-from arenacheck import impl
 from arenacheck.errors import BuilderFinished, ConflictingRecord, InvalidHandle
-from arenacheck.impl import EMPTY
+from arenacheck.impl import pure as impl
+from arenacheck.impl.pure import EMPTY
 
 STRUCTURE = "both"
 FREEDOM = "error messages beyond naming the offending value"
