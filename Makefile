@@ -7,7 +7,7 @@ SOURCES := model impl arenacheck tests bench fuzz mutation setup.py
 # and the rebuild go on: arenacheck.impl runs the pure build, and says so in `arenacheck --version`).
 NATIVE := build/native.stamp
 
-.PHONY: check prove test test-fast test-sanitize native lint format clean bench-columns bench-protocol bench-ledger ledger-chart bench-exhaust seeds mutation
+.PHONY: check prove test test-fast test-sanitize native lint format clean bench-columns bench-harness bench-protocol bench-ledger ledger-chart bench-exhaust seeds mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build arenacheck-failures .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
+
+## bench-harness: the harness's in-process speed beside another checkout (AGAINST=DIR; docs/design.md)
+bench-harness: $(VENV)/.installed $(NATIVE)
+	$(BIN)/python bench/harness.py --against $(AGAINST) $(ARGS)
 
 ## bench-protocol: checked operations per second through --impl-cmd (docs/external.md)
 bench-protocol: $(VENV)/.installed

@@ -1,8 +1,11 @@
 """The domains of the program language: the value sets an operation's fields hold.
 
-A domain has a name (the fuzz codecs and the stateful strategies are chosen by it) and the check
-a program line's value is validated by, for the program's version. The domains here are shared
-by several operations; a domain only one operation uses lives in that operation's module.
+A domain has a name (the fuzz codecs and the stateful strategies are chosen by it), the check a
+program line's value is validated by, for the program's version, and, where a run must show how
+much of it was exercised, its *classes*: the parts of the domain the ledger counts an operation
+reaching (``record.scope:[2^16,2^31)``), each with a sample value the forms engine puts there.
+The domains here are shared by several operations; a domain only one operation uses lives in
+that operation's module.
 """
 
 from __future__ import annotations
@@ -34,13 +37,19 @@ def scalar(value: object) -> bool:
 Check = Callable[[object, int], "str | None"]
 
 
+#: A domain's classifier: the class a value falls in, or None (a value outside the domain).
+Classify = Callable[[object], "str | None"]
+
+
 @dataclass(frozen=True)
 class Domain:
-    """The values one kind of field holds, and the check that validates a program line's
-    value."""
+    """The values one kind of field holds, the check that validates a program line's value, and
+    the classes the ledger counts (each with a sample), with the classifier that names one."""
 
     name: str
     check: Check
+    classes: tuple[tuple[str, object], ...] = ()
+    classify: Classify | None = None
 
 
 def _var(value: object, version: int) -> str | None:
@@ -80,11 +89,40 @@ def _u32(value: object, version: int) -> str | None:
     return "must be an int in [0, 2**32)" + (" (or any JSON scalar)" if version >= 2 else "")
 
 
+#: The values around the widths a compact representation of a 32-bit field truncates to, or
+#: refuses: 8, 16 and 31 bits, and the top of the domain. Every engine draws them (SPEC §3.2).
+U32_EDGES = (2**8 - 1, 2**8, 2**16 - 1, 2**16, 2**31 - 1, 2**31, 2**32 - 2, 2**32 - 1)
+#: The classes of a 32-bit field by magnitude, each with its sample: its least value (the
+#: first's greatest, so that each sample sits on a width's boundary).
+U32_CLASSES: tuple[tuple[str, object], ...] = (
+    ("0", 0),
+    ("[1,2^8)", 2**8 - 1),
+    ("[2^8,2^16)", 2**8),
+    ("[2^16,2^31)", 2**16),
+    ("[2^31,2^32-1)", 2**31),
+    ("2^32-1", 2**32 - 1),
+)
+
+
+def _u32_class(value: object) -> str | None:
+    if not is_int(value) or not 0 <= value < 2**32:  # type: ignore[operator]
+        return None
+    if value == 0:
+        return "0"
+    if value < 2**8:  # type: ignore[operator]
+        return "[1,2^8)"
+    if value < 2**16:  # type: ignore[operator]
+        return "[2^8,2^16)"
+    if value < 2**31:  # type: ignore[operator]
+        return "[2^16,2^31)"
+    return "[2^31,2^32-1)" if value < 2**32 - 1 else "2^32-1"  # type: ignore[operator]
+
+
 VAR = Domain("var", _var)
 KEY = Domain("key", _key)
 VALUE = Domain("value", _value)
 AFTER = Domain("after", _after)
 COMBINE = Domain("combine", _combine)
 FN = Domain("fn", _fn)
-INDEX = Domain("index", _u32)
-SCOPE = Domain("scope", _u32)
+INDEX = Domain("index", _u32, U32_CLASSES, _u32_class)
+SCOPE = Domain("scope", _u32, U32_CLASSES, _u32_class)

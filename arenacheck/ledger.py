@@ -9,6 +9,11 @@ edges, a value outside it). Each operation declares its forms and names the form
 operation in the state it runs in (``arenacheck.ops``); ``forms`` lists every form of a
 structure, so a run can say which it never reached. Counting is cheap: one counter per law
 check, and a program copied only when an entry is reached for the first time in a run.
+
+Beside the forms, the ledger shows the *domain* a run reached: for every field whose domain
+declares classes (``arenacheck.domains``: an index or a scope by magnitude), the operations that
+ran with a value of each class (``record.scope:[2^16,2^31)``), by engine; ``classes`` lists
+them all, and a requirement names one as it names a form.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from arenacheck.structures import Structure
 from arenacheck.verdicts import Entry, Stats
+
+T = TypeVar("T")
 
 #: The end-of-program checks' form (every list read again: law 3; the map's ranges once more).
 ENDS: dict[Structure, str] = {"alist": "end", "intervals": "map:end"}
@@ -38,6 +45,7 @@ __all__ = [
     "Entry",
     "Ledger",
     "allowed",
+    "classes",
     "forms",
     "parse_requirement",
     "unmet",
@@ -53,6 +61,27 @@ def forms(structure: Structure | str) -> list[str]:
     return [*found, ENDS[structure]]  # type: ignore[index]
 
 
+def classes(structure: Structure | str) -> list[str]:
+    """Every class of every classified field of ``structure``'s operations, as the ledger names
+    them (``OPERATION.FIELD:CLASS``), in the registry's order."""
+    from arenacheck.ops import operations
+
+    return [c for op in operations(structure).values() for c in op.reaches()]  # type: ignore[arg-type]
+
+
+def is_class(entry: str) -> bool:
+    """Whether a requirement names a domain class (``record.scope:0``), not a form or a law."""
+    return "." in entry.partition(":")[0]
+
+
+def summed(by_engine: Mapping[str, Counter[T]]) -> Counter[T]:
+    """Counts by engine, added up."""
+    out: Counter[T] = Counter()
+    for counts in by_engine.values():
+        out.update(counts)
+    return out
+
+
 @dataclass
 class Ledger:
     """The checks of a run by (law, form), by engine, and the first program of each entry."""
@@ -63,6 +92,8 @@ class Ledger:
     #: Programs cut short by an operation the implementation answered unsupported, by engine and
     #: by that operation's form.
     cut: dict[str, Counter[str]] = field(default_factory=dict)
+    #: Operations by the domain class they reached, by engine.
+    reached: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(
         self,
@@ -70,6 +101,7 @@ class Ledger:
         counts: Counter[Entry],
         first: Mapping[Entry, str],
         cut: Mapping[str, int] | None = None,
+        reached: Mapping[str, int] | None = None,
     ) -> None:
         """One program's (or one process's) counts, as ``engine`` made them."""
         self.checks.setdefault(engine, Counter()).update(counts)
@@ -77,30 +109,38 @@ class Ledger:
             self.first.setdefault(entry, (engine, program))
         if cut:
             self.cut.setdefault(engine, Counter()).update(cut)
+        if reached:
+            self.reached.setdefault(engine, Counter()).update(reached)
 
     def add_stats(self, engine: str, stats: Stats) -> None:
-        """What one engine's stats say: its checks, first programs and programs cut short."""
-        self.add(engine, stats.entries, stats.first, stats.cut)
+        """What one engine's stats say: its checks, first programs, programs cut short and the
+        domain classes reached."""
+        self.add(engine, stats.entries, stats.first, stats.cut, stats.reached)
 
     def merge(self, other: Ledger) -> None:
         for engine, counts in other.checks.items():
             self.add(engine, counts, {e: p for e, (g, p) in other.first.items() if g == engine})
         for engine, cut in other.cut.items():
             self.cut.setdefault(engine, Counter()).update(cut)
+        for engine, reached in other.reached.items():
+            self.reached.setdefault(engine, Counter()).update(reached)
         self.structures |= other.structures
+
+    def domain(self) -> Counter[str]:
+        """Operations by the domain class they reached, over every engine."""
+        return summed(self.reached)
+
+    def unreached_classes(self) -> list[str]:
+        """The domain classes of the run's structures no operation reached."""
+        reached = self.domain()
+        return [c for s in sorted(self.structures) for c in classes(s) if not reached[c]]
 
     def cut_short(self) -> Counter[str]:
         """Programs cut short, by the form answered unsupported, over every engine."""
-        out: Counter[str] = Counter()
-        for cut in self.cut.values():
-            out.update(cut)
-        return out
+        return summed(self.cut)
 
     def total(self) -> Counter[Entry]:
-        out: Counter[Entry] = Counter()
-        for counts in self.checks.values():
-            out.update(counts)
-        return out
+        return summed(self.checks)
 
     def by_form(self) -> Counter[str]:
         out: Counter[str] = Counter()
@@ -119,7 +159,10 @@ class Ledger:
         return sorted(reached, key=lambda fc: (fc[1], fc[0]))[:n]
 
     def count(self, entry: str) -> int:
-        """Checks of an entry named ``FORM``, ``LAW`` or ``LAW@FORM``."""
+        """Checks of an entry named ``FORM``, ``LAW`` or ``LAW@FORM``; operations, of a domain
+        class (``OPERATION.FIELD:CLASS``)."""
+        if is_class(entry):
+            return self.domain()[entry]
         total = self.total()
         if "@" in entry:
             law, form = entry.split("@", 1)
@@ -153,6 +196,12 @@ class Ledger:
             "forms": {s: forms(s) for s in sorted(self.structures)},
             "unreached": self.unreached(),
             "unsupported": {e: dict(sorted(c.items())) for e, c in sorted(self.cut.items())},
+            "classes": {s: classes(s) for s in sorted(self.structures)},
+            "unreached classes": self.unreached_classes(),
+            "domain": {
+                c: {e: r[c] for e, r in sorted(self.reached.items()) if r[c]}
+                for c in sorted(self.domain())
+            },
             "entries": entries,
         }
 
@@ -186,13 +235,14 @@ def dump_entries(stats: Stats) -> str:
     hands its ledger over."""
     first = stats.first
     rows = [[law, form, n, first.get((law, form), "")] for (law, form), n in stats.entries.items()]
-    return json.dumps({"schema": SCHEMA, "entries": rows, "cut": dict(stats.cut)})
+    out = {"schema": SCHEMA, "entries": rows, "cut": dict(stats.cut), "reached": stats.reached}
+    return json.dumps(out)
 
 
 def load_entries(text: str) -> Stats:
     """What ``dump_entries`` wrote, as stats."""
     data = json.loads(text)
-    stats = Stats(cut=Counter(data.get("cut", {})))
+    stats = Stats(cut=Counter(data.get("cut", {})), reached=Counter(data.get("reached", {})))
     stats.unsupported = sum(stats.cut.values())
     for law, form, n, program in data["entries"]:
         stats.entries[(law, form)] += n

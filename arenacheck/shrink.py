@@ -9,8 +9,10 @@ generator) and shared by every engine. It is greedy delta debugging:
    shorten long runs of keys;
 2. delete chunks of operations, halving the chunk size down to single operations; deleting an
    operation that defines a variable redirects later uses of it to the list it was made from;
-3. move integers towards 0: one number everywhere it occurs (keys that must stay equal), then
-   each field on its own; repeat while anything shrinks.
+3. move integers towards 0: every number of a field at once, the gaps between them closed to
+   one (the order kept, and numbers in a row still in a row); one number everywhere it occurs
+   (keys that must stay equal), then each field on its own, each by halving its distance to the
+   least number that still fails; repeat while anything shrinks.
 """
 
 from __future__ import annotations
@@ -92,17 +94,34 @@ def shrink(
         cut = ops[: line - 1]
         if (found := failing(cut)) is not None:
             ops, verdict = cut, found
-    changed, finished = True, False
-    while changed and time.monotonic() < deadline:
+    while True:  # rounds of every phase, until one finds nothing smaller that fails
         changed = False
-        for candidate in _candidates(program.structure, ops):
-            if time.monotonic() >= deadline:
-                break
-            if (found := failing(candidate)) is not None:
-                ops, verdict, changed = candidate, found, True
-                break
-        else:
-            finished = not changed  # a whole pass, and no smaller candidate fails
+        for phase in PHASES:
+            resume = 0  # after a success, the phase goes on from where it was, not from the top
+            while True:
+                for position, candidate in enumerate(phase(program.structure, ops)):
+                    if position < resume:
+                        continue
+                    if time.monotonic() >= deadline:
+                        return _end(program, ops, verdict, False, law, failing)
+                    if (found := failing(candidate)) is not None:
+                        ops, verdict, changed, resume = candidate, found, True, position
+                        break
+                else:
+                    break  # the phase is spent: the next one
+        if not changed:  # a whole round, and no smaller candidate fails: minimal
+            return _end(program, ops, verdict, True, law, failing)
+
+
+def _end(
+    program: Program,
+    ops: list[Op],
+    verdict: Verdict,
+    finished: bool,
+    law: str,
+    failing: Callable[[list[Op]], Verdict | None],
+) -> Shrunk:
+    """What shrinking ends with; a recursion failure moved back from the edge of the stack."""
     if law == laws.NO_RECURSION:  # shrunk to the edge of the stack: move back from it
         roomy = [{**op, "count": op["count"] * 2} if op.get("count", 0) >= 8 else op for op in ops]
         if (found := failing(roomy)) is not None:
@@ -110,42 +129,102 @@ def shrink(
     return Shrunk(Program(program.structure, ops), verdict, finished)
 
 
-def _candidates(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
-    """Smaller programs: without the costliest operations first (long runs, most keys first:
-    they make every later candidate cheaper — a run of 2,000 decreasing keys costs two million
-    cells — so shrinking finishes on a slow implementation), then shorter runs, then the biggest
-    cuts, then small numbers."""
+def _costly(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """Without the costliest operations (long runs, most keys first: they make every later
+    candidate cheaper — a run of 2,000 decreasing keys costs two million cells — so shrinking
+    finishes on a slow implementation)."""
     costly = sorted(
         (i for i, op in enumerate(ops) if op.get("count", 0) >= 8), key=lambda i: -ops[i]["count"]
     )
     for index in costly:
         yield _without(structure, ops, {index})
+
+
+def _shorter_runs(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
     for index, op in enumerate(ops):
         for count in _smaller(op.get("count"), floor=1):
             yield [*ops[:index], {**op, "count": count}, *ops[index + 1 :]]
+
+
+def _cuts(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """Without chunks of operations, the biggest first."""
     size = len(ops) // 2
     while size >= 1:
         for start in range(0, len(ops), size):
             yield _without(structure, ops, set(range(start, min(start + size, len(ops)))))
         size //= 2
+
+
+def _compact(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """Every number of a field at once, the gaps between them closed (order and runs kept)."""
+    for name in numbers(structure):
+        compact = _compacted([op[name] for op in ops if is_int(op.get(name))])
+        if any(old != new for old, new in compact.items()):
+            yield [_with(op, name, compact) for op in ops]
+
+
+def _equal_numbers(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """One number smaller in every operation at once (keys that must stay equal)."""
     names = numbers(structure)
     fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n))}
-    for name, number in sorted(fields, key=lambda f: -abs(f[1])):  # in every operation at once
+    for name, number in sorted(fields, key=lambda f: -abs(f[1])):
         for smaller in _smaller(number, floor=0):
             yield [{**op, name: smaller} if op.get(name) == number else op for op in ops]
+
+
+def _each_number(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    names = numbers(structure)
     for index, op in enumerate(ops):
         for name in names:
             for smaller in _smaller(op.get(name), floor=0):
                 yield [*ops[:index], {**op, name: smaller}, *ops[index + 1 :]]
 
 
+#: The shrinker's passes, in order: what makes later candidates cheapest first.
+PHASES: tuple[Callable[[Structure, list[Op]], Iterator[list[Op]]], ...] = (
+    _costly,
+    _shorter_runs,
+    _cuts,
+    _compact,
+    _equal_numbers,
+    _each_number,
+)
+
+
 def _smaller(value: Any, floor: int) -> list[int]:
-    """A few candidates between ``floor`` and ``value``, closest to ``floor`` first."""
+    """Candidates between ``floor`` and ``value``, closest to ``floor`` first: ``floor``, then
+    ``value`` less half the gap, a quarter, ... one — so the least failing number (a width's
+    edge: ``2**16``, say) is found in a few passes of ``log(gap)`` candidates, not one step a
+    pass."""
     if not is_int(value) or value == floor:
         return []
     if value < 0:
         return [floor, -(abs(value) // 2), value + 1] if value < -1 else [floor]
-    return sorted({floor, floor + (value - floor) // 2, value - 1} - {value})
+    found, gap = {floor}, (value - floor) // 2
+    while gap >= 1:
+        found.add(value - gap)
+        gap //= 2
+    return sorted(found - {value})
+
+
+def _compacted(values: list[int]) -> dict[int, int]:
+    """Each of ``values`` moved down so that the least is 0 (or stays, if negative) and every
+    gap between neighbours in order is one number wide: numbers in a row stay in a row, and a
+    gap stays a gap (an interval map's ranges and the lookups between them are kept)."""
+    ordered = sorted(set(values))
+    if not ordered:
+        return {}
+    moved, at = {}, min(ordered[0], 0)
+    for previous, value in zip([None, *ordered], ordered, strict=False):
+        if previous is not None:
+            at += 1 if value == previous + 1 else 2
+        moved[value] = at
+    return moved
+
+
+def _with(op: Op, name: str, moved: dict[int, int]) -> Op:
+    value = op.get(name)
+    return {**op, name: moved[value]} if is_int(value) and value in moved else op
 
 
 def _without(structure: Structure, ops: list[Op], removed: set[int]) -> list[Op]:

@@ -24,6 +24,7 @@ FREEDOMS = (
     "error messages beyond naming the offending value",
     "error replies without a known kind",
     "when an entry checks its handle",
+    "how a map stores its ranges",
 )
 
 #: Inserts and replaces allocate exactly ``1 + #{k > key}`` cells, as the Rust original does

@@ -72,6 +72,8 @@ class Stats:
     cut: Counter[str] = field(default_factory=Counter)
     unnamed: int = 0  # expected errors an external implementation reported without a known kind
     entries: Counter[Entry] = field(default_factory=Counter)
+    #: Operations by the class of a field's domain they reached (``record.scope:2^32-1``).
+    reached: Counter[str] = field(default_factory=Counter)
     first: dict[Entry, str] = field(default_factory=dict)  # a program's text, JSON Lines
     #: In one session's stats: the line each entry was first reached at, and the operations so
     #: far (the first program of an entry is made only when a run has not seen the entry yet).
@@ -87,6 +89,7 @@ class Stats:
         self.unsupported += other.unsupported
         self.cut.update(other.cut)
         self.unnamed += other.unnamed
+        self.reached.update(other.reached)
         for entry in other.entries.keys() - self.entries.keys():
             if entry not in self.first and entry not in seen:
                 self.first[entry] = other.first_program(entry)

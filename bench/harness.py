@@ -13,7 +13,9 @@ workload's median checked operations per second and the ratio this/other (docs/d
 - *exhaust*: check's exhaust phase (both structures), programs per second.
 
 A workload reaches each checkout's code through names both have had; nothing here is timed
-across a process start.
+across a process start. ``--build`` picks the bundled implementation's build (``pure`` by
+default: a checkout from before the compiled build has only that one, and the harness's cost is
+what is compared, not the implementation's).
 """
 
 from __future__ import annotations
@@ -120,8 +122,9 @@ def measure(tree: Path) -> dict[str, float]:
     return {name: work(tree) for name, work in WORKLOADS.items()}
 
 
-def _child(tree: Path) -> dict[str, float]:
+def _child(tree: Path, build: str) -> dict[str, float]:
     environ = {**os.environ, "PYTHONPATH": str(tree), "ARENACHECK_PROFILE": "ci"}
+    environ["ARENACHECK_BUILD"] = build
     argv = [sys.executable, __file__, "--measure", str(tree)]
     done = subprocess.run(argv, capture_output=True, text=True, env=environ, check=True, cwd=tree)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -132,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--against", type=Path, help="another checkout to compare with")
     parser.add_argument("--repeat", type=int, default=REPEATS)
+    parser.add_argument("--build", choices=("pure", "compiled", "auto"), default="pure")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -141,7 +145,7 @@ def main() -> None:
     runs: dict[Path, list[dict[str, float]]] = {tree: [] for tree in trees}
     for _ in range(args.repeat):
         for tree in trees:
-            runs[tree].append(_child(tree))
+            runs[tree].append(_child(tree, args.build))
     names = ["this", *(["other", "this/other"] if args.against else [])]
     print(
         f"{'workload (medians of ' + str(args.repeat) + ')':40}"

@@ -14,7 +14,7 @@ from arenacheck import laws
 from arenacheck.cli import main
 from arenacheck.drive import run_program
 from arenacheck.engines.forms import programs
-from arenacheck.ledger import SCHEMA, Ledger, forms, parse_requirement, unmet
+from arenacheck.ledger import SCHEMA, Ledger, classes, forms, is_class, parse_requirement, unmet
 from arenacheck.ops.alist.lists import LONG
 from arenacheck.program import Program, loads
 from arenacheck.sessions.base import STACK_HEADROOM
@@ -55,13 +55,17 @@ def test_a_long_list_is_longer_than_the_stack_headroom() -> None:
 @pytest.mark.parametrize("structure", ["alist", "intervals"])
 def test_the_forms_engine_reaches_every_form(structure: str) -> None:
     ledger = Ledger(structures={structure})
-    for form, program in programs(structure):  # type: ignore[arg-type]
+    for label, program in programs(structure):  # type: ignore[arg-type]
         verdict = run_program(program, arenacheck.impl)
-        assert verdict.ok, (form, verdict.violation and verdict.violation.describe())
-        assert any(f == form for (_, f) in verdict.stats.entries), form
-        ledger.add("forms", verdict.stats.entries, {})
-    assert ledger.unreached() == []
-    assert len(forms(structure)) == len(programs(structure))  # type: ignore[index]
+        assert verdict.ok, (label, verdict.violation and verdict.violation.describe())
+        if is_class(label):
+            assert verdict.stats.reached[label] > 0, label
+        else:
+            assert any(f == label for (_, f) in verdict.stats.entries), label
+        ledger.add("forms", verdict.stats.entries, {}, reached=verdict.stats.reached)
+    assert ledger.unreached() == [] and ledger.unreached_classes() == []
+    expected = [*forms(structure), *classes(structure)]
+    assert [label for label, _ in programs(structure)] == expected  # type: ignore[arg-type]
 
 
 def test_requirements_name_a_form_a_law_or_both() -> None:
@@ -117,4 +121,5 @@ def test_check_meets_its_default_requirements_and_reports_every_engine(tmp_path:
     assert written["unreached"] == []
     assert {"forms", "stateful", "fuzz"} <= set(written["engines"])
     assert all(r["checks"] >= r["at_least"] for r in written["requirements"])
-    assert len(written["requirements"]) == len(forms("intervals"))
+    assert len(written["requirements"]) == len(forms("intervals")) + len(classes("intervals"))
+    assert written["unreached classes"] == []

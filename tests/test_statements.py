@@ -26,7 +26,7 @@ from arenacheck.engines.exhaust import CHECK_BOUNDS, Bounds
 from arenacheck.engines.prove.run import CONFIRMED, EXHAUSTED, UNREFUTED, Result, Summary
 from arenacheck.failure import BUDGET, MINIMAL, report
 from arenacheck.implementation import from_file
-from arenacheck.ledger import forms
+from arenacheck.ledger import EXEMPT, classes, forms
 from arenacheck.program import Program, loads
 from arenacheck.protocol.client import External
 from arenacheck.strict import NONE
@@ -163,10 +163,11 @@ def test_check_fails_an_adapter_with_gaps_unless_it_names_them(tmp_path: Path) -
 def test_checks_default_requirements_are_every_form_not_what_the_run_reached() -> None:
     from arenacheck.cli.check import defaults
 
+    expected = [*forms("alist"), *forms("intervals"), *classes("intervals")]
     assert [f for f, _ in defaults(("alist", "intervals"))] == [
-        *forms("alist"),
-        *forms("intervals"),
+        f for f in expected if f not in EXEMPT
     ]
+    assert classes("intervals") and not classes("alist")
 
 
 @pytest.mark.slow

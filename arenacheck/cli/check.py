@@ -9,7 +9,7 @@ from typing import Any
 from arenacheck.cli import common, ledger
 from arenacheck.engines import engines
 from arenacheck.engines.plan import check
-from arenacheck.ledger import EXEMPT, forms
+from arenacheck.ledger import EXEMPT, classes, forms
 from arenacheck.structures import Structure
 
 
@@ -26,8 +26,9 @@ def defaults(structures: tuple[Structure, ...]) -> list[tuple[str, int]]:
     """check's own requirements: every form of the structures checked, at least once, but the
     fixed exemptions (``ledger.EXEMPT``) — not what this run happened to reach, so that a form
     the implementation could not run fails the gate (unless ``--allow-unsupported`` accepts
-    it). The forms engine runs a program for every form, so a clean check meets them all."""
-    return [(f, 1) for s in structures for f in forms(s) if f not in EXEMPT]
+    it), and every class of every classified field's domain. The forms engine runs a program
+    for every form and every class, so a clean check meets them all."""
+    return [(f, 1) for s in structures for f in [*forms(s), *classes(s)] if f not in EXEMPT]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 """The ledger at the end of ``check``, ``exhaust``, ``fuzz`` and ``replay``: what the run
-exercised, the forms it never reached and the thinnest ones, the programs an unsupported answer
+exercised, the forms it never reached and the thinnest ones, the domain classes it reached, the
+programs an unsupported answer
 cut short; ``--ledger`` for the whole table, ``--report FILE.json`` for CI, and the gate (exit
 status 3: no violation, but a ``--require``d entry was not reached, or a program was cut short
 at a form ``--allow-unsupported`` does not accept)."""
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from arenacheck.cli.common import UsageError
 from arenacheck.engines.base import Outcome
-from arenacheck.ledger import Ledger, allowed, forms, parse_requirement, unmet
+from arenacheck.ledger import Ledger, allowed, classes, forms, parse_requirement, unmet
 
 #: The exit status of a run that is clean but left a required entry unreached.
 UNMET = 3
@@ -32,7 +34,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ENTRY>=N",
-        help="exit 3 unless ENTRY (a form, a law, or LAW@FORM) has at least N checks; repeatable",
+        help="exit 3 unless ENTRY (a form, a law, or LAW@FORM) has at least N checks, or a "
+        "domain class (OPERATION.FIELD:CLASS) at least N operations; repeatable",
     )
     parser.add_argument(
         "--allow-unsupported",
@@ -125,6 +128,13 @@ def compact(ledger: Ledger) -> str:
     thin = ledger.thinnest(6)
     if thin:
         lines.append("  thinnest: " + ", ".join(f"{form} ({n})" for form, n in thin))
+    every_class = [c for s in sorted(ledger.structures) for c in classes(s)]
+    if every_class:
+        missed = ledger.unreached_classes()
+        reached = len(every_class) - len(missed)
+        lines.append(f"  domain: {reached} of {len(every_class)} field classes reached")
+        if missed:
+            lines.append(f"  domain never reached: {_some(missed)}")
     cut = ledger.cut_short()
     if cut:
         shown = _some([f"{form} ({n})" for form, n in sorted(cut.items())])
@@ -149,6 +159,9 @@ def table(ledger: Ledger) -> str:
             checks = [by_engine[e].get(form, 0) for e in engines]
             laws = sorted({law for (law, f), n in total.items() if f == form and n})
             rows.append((form, str(sum(checks)), *map(str, checks), ", ".join(laws)))
+        for label in classes(structure):  # operations, not checks: the domain reached
+            ran = [ledger.reached.get(e, Counter())[label] for e in engines]
+            rows.append((label, str(sum(ran)), *map(str, ran), "(operations)"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
         "  "

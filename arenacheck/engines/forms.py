@@ -4,9 +4,11 @@ Random generation reaches most forms within a default budget, but not all on eve
 combine on two lists of 300 keys, say: law 6 on each merge form), and a gate must not depend on
 how fast the machine is. So ``check`` runs this fixed, deterministic set first: for each form of
 ``ledger.forms``, a program that ends with an operation of that form, on lists and records built
-for it — each operation's own ``witness`` — so that ``check``'s requirements (every form, at
-least once) are met on any machine. An operation the registry gains brings its witnesses, and
-``tests/test_ledger.py`` holds every form to a program that reaches it.
+for it — each operation's own ``witness`` — and for each class of a field's domain, a program
+whose last line of that operation has the class's sample, so that ``check``'s requirements
+(every form and every class, at least once) are met on any machine. An operation the registry
+gains brings its witnesses, and ``tests/test_ledger.py`` holds every form and every class to a
+program that reaches it.
 """
 
 from __future__ import annotations
@@ -27,13 +29,19 @@ from arenacheck.verdicts import Stats
 def programs(structure: Structure) -> list[tuple[str, Program]]:
     """A program for every form of ``structure``: each operation's witness of each of its forms
     (``Operation.witness``), and for the end-of-program checks, which every program ends with,
-    the first of them."""
+    the first of them; then one for every class of a classified field's domain
+    (``Operation.class_witness``)."""
     made = [
         (form, Program(structure, op.witness(form)))
         for op in operations(structure).values()
         for form in op.forms()
     ]
-    return [*made, (ENDS[structure], made[0][1])]
+    reaching = [
+        (label, Program(structure, op.class_witness(label)))
+        for op in operations(structure).values()
+        for label in op.reaches()
+    ]
+    return [*made, (ENDS[structure], made[0][1]), *reaching]
 
 
 class FormsEngine(Declared):
@@ -66,7 +74,10 @@ class FormsEngine(Declared):
                     )
                     break
             outcome.seconds = time.monotonic() - started
-            outcome.summary = f"{stats.programs} programs, a form each, {stats.total_checks} checks"
+            outcome.summary = (
+                f"{stats.programs} programs, a form or a domain class each, "
+                f"{stats.total_checks} checks"
+            )
             outcomes.append(outcome)
             if outcome.failed:
                 break

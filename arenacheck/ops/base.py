@@ -12,19 +12,23 @@ everything the harness does with it:
   it is made on one side with nothing checked (``perform``: the interpreter, the protocol
   server, the benchmarks), what a protocol server answers (``answer``), and how a builder call
   on the far side of the protocol becomes its line (``calls``, ``remote``);
-- the ledger: its forms (``forms``, and ``form`` of one operation in the state it runs in);
+- the ledger: its forms (``forms``, and ``form`` of one operation in the state it runs in),
+  and the classes of its fields' domains it reaches (``reaches``, ``reached``: from the
+  domains' declarations);
 - the engines: every operation exhaust enumerates in a state (``alphabet``), a program that
-  ends in each of its forms (``witness``: the forms engine), how the stateful machine draws it
-  (``moves``, and ``finish``: what ends an example), how often the fuzz decoder picks it
-  (``weight``, ``available``), which pairs of it commute (``commutes``: exhaust runs one order),
-  the keys it names (``keys``: exhaust's relabelling), and what prove's contracts do with it
-  (``proved``).
+  ends in each of its forms and one for each class of its fields (``witness``,
+  ``class_witness``: the forms engine), how the stateful machine draws it (``moves``;
+  ``setup`` and ``prelude``: what begins an example; ``finish``: what ends it), how often the
+  fuzz decoder picks it (``weight``, ``available``), which pairs of it commute (``commutes``:
+  exhaust runs one order), the keys it names (``keys``: exhaust's relabelling), and what
+  prove's contracts do with it (``proved``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -159,6 +163,25 @@ class Operation:
 
     # The ledger.
 
+    @cached_property
+    def classified(self) -> tuple[tuple[str, Domain], ...]:
+        """The fields whose domain has classes the ledger counts."""
+        return tuple((n, d) for n, d in self.fields.items() if d.classify is not None)
+
+    def reaches(self) -> list[str]:
+        """Every class of every classified field, as the ledger names it
+        (``OPERATION.FIELD:CLASS``)."""
+        return [f"{self.name}.{n}:{c}" for n, d in self.classified for c, _ in d.classes]
+
+    def reached(self, op: Op) -> list[str]:
+        """The classes ``op``'s fields fall in (a value outside its domain, none)."""
+        found = []
+        for name, domain in self.classified:
+            named = domain.classify(op.get(name)) if domain.classify is not None else None
+            if named is not None:
+                found.append(f"{self.name}.{name}:{named}")
+        return found
+
     def forms(self) -> list[str]:
         """Every form of the operation, in the order the ledger lists them."""
         return [self.name]
@@ -181,6 +204,17 @@ class Operation:
         """A program whose last line is of ``form`` (the forms engine runs one per form)."""
         raise NotImplementedError(f"{self.name}: no program for the form {form}")
 
+    def class_witness(self, label: str) -> list[Op]:
+        """A program whose last line of this operation reaches ``label`` (one of ``reaches``):
+        the witness of the operation's first form, that line's field set to the class's
+        sample."""
+        name, _, named = label.partition(".")[2].partition(":")
+        sample = dict(dict(self.classified)[name].classes)[named]
+        program: list[Op] = list(self.witness(self.forms()[0]))
+        last = max(i for i, op in enumerate(program) if op["op"] == self.name)
+        program[last] = {**program[last], name: sample}
+        return program
+
     def moves(self) -> dict[str, Move]:
         """How the stateful machine draws the operation, by name: each a rule of its own."""
         return {}
@@ -191,6 +225,11 @@ class Operation:
 
     def setup(self, draw: Any, aim: Any) -> None:
         """What a stateful example draws before its first move (into ``aim.memo``)."""
+
+    def prelude(self, draw: Any, aim: Any) -> Generator[Op, int | None, None]:
+        """What a stateful example may begin with, after every operation's ``setup`` and
+        before its first move, drawn as a move is (none, unless the operation says)."""
+        yield from ()
 
     def available(self, session: Any) -> bool:
         """Whether the operation may come now (an interval map's reads need the map)."""

@@ -35,11 +35,13 @@ class Aim:
     """What a move may look at: the session (the model's contents, through its public reads),
     the variables moves draw from (``pool``: the lists moves made, and the last few of a traced
     start; None: every live one), and a memo of the example's own (the scopes an interval
-    example uses, say)."""
+    example uses, say); and whether a move may yield lines in bulk (``bulk``: many records in
+    one move, say) — not under a solver, which only explores short paths to the end."""
 
     session: Any
     pool: list[int] | None = None
     memo: dict[str, Any] = field(default_factory=dict)
+    bulk: bool = True
 
 
 #: A move: draws, looks, yields operations; each yield gets the variable its operation defined.

@@ -145,6 +145,8 @@ class Session:
             with self._protocol(), stack_budget():
                 operation.check(self, op)
             self._counted[laws.NO_RECURSION] += 1  # it ran within the stack budget: law 6
+            if self.keeps_ledger and operation.classified:
+                self.stats.reached.update(operation.reached(op))
         except Unsupported:
             self._cut(operation.form(self, op) if not self.keeps_ledger else self.form)
             raise

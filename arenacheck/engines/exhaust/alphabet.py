@@ -20,9 +20,14 @@ from arenacheck.structures import Op, Structure
 EDGE_KEYS = (-(2**63), 2**63 - 1)
 #: The interior keys, in the order the domain takes them: ``--keys K`` is the first K, sorted.
 KEY_POOL = (0, -1, 1, 2, 3, 4, 5, 6)
-#: The scopes every interval domain holds beside the relabelled small ones: the top of the
-#: 32-bit domain (SPEC §3.2).
+#: The scopes every interval domain holds beside the relabelled ones: the top of the 32-bit
+#: domain (SPEC §3.2).
 EDGE_SCOPES = (2**32 - 1,)
+#: The relabelled scopes, in the order a program takes them (``--scopes S``: the first S): the
+#: laws compare scopes by equality alone, so any S distinct scopes stand for every S; these are
+#: 0 and then the 32-bit magnitudes a compact representation truncates (2**31 is 0 in 8, 16 and
+#: 31 bits, and negative in signed 32), then small ones.
+SCOPE_POOL = (0, 2**31, 2**16, 2**8, 1, 2, 3)
 VALUES = (1, 300)  # 300: above CPython's small ints, so ``is`` cannot pass for ``==``
 #: Record indices, in the order the domain takes them (adjacent and gapped, and the top edge).
 INDEX_POOL = (0, 1, 2**32 - 1, 3, 2, 5, 4, 7)
@@ -63,7 +68,7 @@ class Bounds:
         if self.structure == "intervals":
             return {
                 "indices": indices(self.keys),
-                "scopes": list(range(self.scopes)),
+                "scopes": scope_pool(self.scopes),
                 "edge scopes": list(EDGE_SCOPES),
                 "bad records": [list(r) for r in BAD_RECORDS],
             }
@@ -90,16 +95,23 @@ def indices(count: int) -> list[int]:
     return sorted(INDEX_POOL[:count])
 
 
+def scope_pool(count: int) -> list[int]:
+    """The first ``count`` relabelled scopes, in the order a program takes them (past the pool,
+    the next small ones)."""
+    return [*SCOPE_POOL[:count], *range(4, 4 + count - len(SCOPE_POOL))]
+
+
 def small(session: Any, bounds: Bounds) -> Small:
     """The domain of ``bounds`` in ``session``'s state, as every operation's ``alphabet`` reads
     it."""
-    scopes: list[int] = []
+    in_reach: list[int] = []
     if bounds.structure == "intervals":
         used = {s for _, s in session.records if s not in EDGE_SCOPES}
-        scopes = [s for s in range(bounds.scopes) if s <= len(used)]
+        pool = scope_pool(bounds.scopes)
+        relabelled = pool[: len(used) + 1]
         if CONFLICT_CHOICE in session.strict or not bounds.relabel:
-            scopes = list(range(bounds.scopes))  # which scopes a conflict names depends on them
-        scopes += EDGE_SCOPES
+            relabelled = pool  # which scopes a conflict names depends on them
+        in_reach = [*relabelled, *EDGE_SCOPES]
     runs: list[tuple[int, int]] = []
     if bounds.keys >= 2:  # a short run over the two smallest interior keys, up and down
         low, high = interior(bounds.keys)[:2]
@@ -114,7 +126,7 @@ def small(session: Any, bounds: Bounds) -> Small:
         runs=runs,
         afters=AFTERS,
         indices=indices(bounds.keys),
-        scopes=scopes,
+        scopes=in_reach,
         bad_records=BAD_RECORDS,
         long=bounds.long,
         long_run=LONG_RUN,

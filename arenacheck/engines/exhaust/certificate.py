@@ -30,8 +30,9 @@ class Certificate:
     ``operations`` counts the programs' operations as if each ran alone, ``executed`` those the
     run applied (a prefix once, where copies share it; again for each extension, where they
     cannot); ``checks`` are by law, ``ledger`` by ``LAW@FORM``, each check counted at the program
-    it ends. ``digest`` is the XOR of the SHA-256 of the programs that ran — the same for any
-    order and any sharding of the same set — and ``cut_digest`` that of the programs cut short
+    it ends, and ``reached`` the domain classes those programs' last operations reached.
+    ``digest`` is the XOR of the SHA-256 of the programs that ran — the same for any order and
+    any sharding of the same set — and ``cut_digest`` that of the programs cut short
     (``unsupported``: how many, by the form answered unsupported); the extensions of a program
     cut short are not enumerated. Everything that changes what is enumerated or how it is judged
     is part of the run (``same_run``): the implementation, the bounds and symmetries, the
@@ -50,6 +51,8 @@ class Certificate:
     executed: int = 0
     checks: dict[str, int] = field(default_factory=dict)
     ledger: dict[str, int] = field(default_factory=dict)
+    #: The programs' last operations by the domain class they reached (``record.scope:0``).
+    reached: dict[str, int] = field(default_factory=dict)
     digest: str = "0" * 64
     unsupported: dict[str, int] = field(default_factory=dict)  # programs cut short, by form
     cut_digest: str = "0" * 64
@@ -83,7 +86,10 @@ class Certificate:
     def claim(self) -> dict[str, Any]:
         """What the certificate states, without how it was reached (shard, time, sharing): the
         same for a whole run and its shards combined."""
-        keys = ("programs", "operations", "checks", "ledger", "digest", "unsupported", "cut_digest")
+        keys = (
+            "programs", "operations", "checks", "ledger", "reached", "digest", "unsupported",
+            "cut_digest",
+        )  # fmt: skip
         return {**self.same_run(), **{k: getattr(self, k) for k in keys}}
 
     def entries(self) -> Counter[tuple[str, str]]:
@@ -98,6 +104,7 @@ class Certificate:
         self.programs = dict(Counter(self.programs) + Counter(other.programs))
         self.checks = dict(Counter(self.checks) + Counter(other.checks))
         self.ledger = dict(Counter(self.ledger) + Counter(other.ledger))
+        self.reached = dict(Counter(self.reached) + Counter(other.reached))
         self.unsupported = dict(Counter(self.unsupported) + Counter(other.unsupported))
         self.operations += other.operations
         self.executed += other.executed

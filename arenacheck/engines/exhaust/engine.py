@@ -79,6 +79,7 @@ def ledger_outcome(certificate: Certificate) -> Outcome:
         operations=certificate.operations,
         checks=Counter(certificate.checks),
         entries=certificate.entries(),
+        reached=Counter(certificate.reached),
         unsupported=certificate.cut,
         cut=Counter(certificate.unsupported),
     )

@@ -294,6 +294,7 @@ def certificate_of(enumeration: Enumeration, head: Certificate) -> Certificate:
         executed=enumeration.executed,
         checks=dict(done.stats.checks),
         ledger={f"{law}@{form}": n for (law, form), n in done.stats.entries.items()},
+        reached=dict(sorted(done.stats.reached.items())),
         digest=f"{done.digest:064x}",
         unsupported=dict(sorted(done.cut.items())),
         cut_digest=f"{done.cut_digest:064x}",

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from arenacheck.callbacks import COMBINES, FAILING, FNS
-from arenacheck.domains import HUGE_HANDLE
+from arenacheck.domains import HUGE_HANDLE, U32_EDGES
 from arenacheck.drive import Drive, drive
 from arenacheck.failure import report
 from arenacheck.implementation import Implementation
@@ -161,10 +161,13 @@ def _count(b: int, ctx: Context) -> Any:
 
 def _index(b: int, ctx: Context) -> Any:
     """Mostly a step from the last record (back a little, or on); near or at any recorded index;
-    rarely a value outside the domain."""
+    sometimes at or just past a width's edge (``U32_EDGES``); rarely a value outside the
+    domain."""
     recorded = ctx.recorded()
     if b >= 248:
         return BAD_U32[b - 248]
+    if b >= 232:
+        return min(TOP, U32_EDGES[b % 8] + (b - 232) // 8)
     if b < 64 or not recorded:
         last = recorded[-1] if recorded else 0
         return min(TOP, max(0, last + b % 16 - 3))
@@ -173,14 +176,16 @@ def _index(b: int, ctx: Context) -> Any:
 
 
 def _scope(b: int, ctx: Context) -> Any:
-    """A small scope; for an index recorded already, mostly its scope again, sometimes any small
-    scope (bytes 0-3: a conflict unless it is the same) or the one above it (255); rarely a value
-    outside the domain."""
+    """A small scope, or (bytes 240-247) one at a width's edge; for an index recorded already,
+    mostly its scope again, sometimes any small scope (bytes 0-3: a conflict unless it is the
+    same) or another one (255); rarely a value outside the domain."""
     scopes = dict(ctx.maps.records)
     index = ctx.op.get("index")
     if type(index) is int and index in scopes:
-        return b if b < 4 else scopes[index] + (1 if b == 255 else 0)
-    return BAD_U32[b - 248] if b >= 248 else b % 4
+        return b if b < 4 else scopes[index] ^ (1 if b == 255 else 0)
+    if b >= 248:
+        return BAD_U32[b - 248]
+    return U32_EDGES[b - 240] if b >= 240 else b % 4
 
 
 #: The codec of each domain of the language.

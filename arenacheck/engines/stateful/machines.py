@@ -73,7 +73,9 @@ class ProgramMachine(RuleBasedStateMachine):
     impl: Implementation
     stats: Stats | None = None  # shared by every machine of one run, for progress displays
     deadline: float | None = None  # time.monotonic() after which no example starts
-    from_traces: bool = True  # whether some examples start from a traced program
+    #: Whether examples may start in bulk: from a traced program, or with the operations'
+    #: preludes (not under the solver, where only short paths pay: ``engine.CROSSHAIR_STEPS``).
+    from_traces: bool = True
     strict: Strictness = NONE  # the project's own decisions to hold the implementation to
     #: The programs this run's machines ran to the end, most recent last (shared by every machine
     #: of one run: a violation that needs them is reported with them, as a program sequence).
@@ -85,7 +87,8 @@ class ProgramMachine(RuleBasedStateMachine):
             raise BudgetSpent()
         super().__init__()
         self.drive = Drive(self.structure, self.impl, self.strict)
-        self.aim = Aim(self.drive.session, pool=[0] if self.structure == "alist" else None)
+        pool = [0] if self.structure == "alist" else None
+        self.aim = Aim(self.drive.session, pool=pool, bulk=self.from_traces)
         self.failed = False
 
     @property
@@ -109,10 +112,12 @@ class ProgramMachine(RuleBasedStateMachine):
 
     @initialize(data=st.data())
     def traced(self, data: st.DataObject) -> None:
-        """What each operation draws for the example first (``Operation.setup``), then,
-        sometimes, a traced start."""
+        """What each operation draws for the example first (``Operation.setup``), what it
+        begins with (``Operation.prelude``), then, sometimes, a traced start."""
         for operation in operations(self.structure).values():
             operation.setup(HypothesisDraw(data), self.aim)
+        for operation in operations(self.structure).values() if self.from_traces else ():
+            self.play(operation.prelude, data)
         start = self.traced_start(data)
         made: list[int] = []
         for op in start.ops if start is not None else ():

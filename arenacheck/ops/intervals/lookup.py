@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from arenacheck.domains import INDEX
+from arenacheck.domains import INDEX, U32_EDGES
 from arenacheck.ops.base import Done, Small, fields
 from arenacheck.ops.draw import BAD_SCALARS, Aim, Draw, rarely
 from arenacheck.ops.intervals.maps import BUILD, RECORDS, MapRead
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from arenacheck.ops.draw import Move
     from arenacheck.sessions.intervals import IntervalSession
 
+TOP = 2**32 - 1
 #: Where a lookup falls, relative to the records; and the forms engine's index for each.
 WHERE: dict[str, Any] = {
     "at": 10,
@@ -64,6 +65,14 @@ class Lookup(MapRead):
     def witness(self, form: str) -> list[Op]:
         return [*RECORDS, BUILD, self.line(index=WHERE[form.split(":")[1]])]
 
+    def class_witness(self, label: str) -> list[Op]:
+        """Lookups at a class's sample in a map with records at it and on either side (the
+        second scope from the sample on), not only around the small indices."""
+        sample = super().class_witness(label)[-1]["index"]
+        around = sorted({max(0, sample - 1), sample, min(TOP, sample + 1)})
+        records = [{"op": "record", "index": i, "scope": int(i > sample)} for i in around]
+        return [*RECORDS, *records, BUILD, self.line(index=sample)]
+
     def moves(self) -> dict[str, Move]:
         def lookup(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             if not aim.session.built:
@@ -71,6 +80,8 @@ class Lookup(MapRead):
             recorded = sorted({i for i, _ in aim.session.records})
             if recorded and not rarely(draw, 5, "far"):
                 index = draw.choice(recorded, "near") + draw.integer(-2, 2, "offset")
+            elif rarely(draw, 3, "edge"):
+                index = draw.choice(U32_EDGES, "edge") + draw.integer(-1, 1, "by")
             elif draw.boolean("bad value"):
                 index = draw.choice(BAD_SCALARS, "index")
             else:

@@ -7,7 +7,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from arenacheck.callbacks import attempt
-from arenacheck.domains import INDEX, SCOPE, is_int
+from arenacheck.domains import INDEX, SCOPE, U32_EDGES, is_int
 from arenacheck.model import intervals as model_intervals
 from arenacheck.ops.base import Done, Shape, Small, fields
 from arenacheck.ops.draw import BAD_SCALARS, Aim, Draw, rarely
@@ -105,21 +105,28 @@ class Record(MapOperation):
 
     def moves(self) -> dict[str, Move]:
         def record(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
-            """Mostly the next index; sometimes back, anywhere, or again (rarely a conflict).
-            After ``build`` the same move checks that recording is refused."""
+            """Mostly the next index; sometimes back, anywhere, near a width's edge, or again
+            (rarely a conflict); rarely many runs at once (``Aim.bulk``). The scope is one of
+            the example's (``setup``). After ``build`` the same move checks that recording is
+            refused."""
             session = aim.session
             recorded = session.records
             last = aim.memo.get("last", recorded[-1][0] if recorded else 0)
-            how = draw.choice(["next", "next", "next", "back", "anywhere", "again"], "how")
-            scope = draw.integer(0, aim.memo["scopes"] - 1, "scope")
+            if aim.bulk and rarely(draw, 12, "runs"):
+                yield from self.runs(draw, aim, draw.integer(2, 9, "runs"))
+                return
+            how = draw.choice(["next", "next", "next", "back", "anywhere", "edge", "again"], "how")
+            scope = draw.choice(aim.memo["scopes"], "scope")
             if how == "again" and recorded:
                 index, scope = draw.choice(recorded, "record again")
                 if rarely(draw, 25, "conflict"):
-                    scope += 1  # the same index with another scope: build() must refuse
+                    scope ^= 1  # the same index with another scope: build() must refuse
             elif how == "back":
                 index = max(0, last - draw.integer(1, 8, "back"))
             elif how == "anywhere":
                 index = draw.integer(0, TOP, "index")
+            elif how == "edge":
+                index = max(0, min(TOP, draw.choice(U32_EDGES, "edge") + draw.integer(-2, 2, "by")))
             else:
                 index = min(TOP, last + draw.integer(1, 4, "step"))
             aim.memo["last"] = index
@@ -134,8 +141,45 @@ class Record(MapOperation):
 
         return {"record": record, "bad_record": bad_record}
 
+    def runs(self, draw: Draw, aim: Aim, count: int) -> Generator[Op, int | None, None]:
+        """``count`` runs of one scope each, up from the last record: after a gap, far apart, or
+        on past a width's edge (the last, sometimes, up to the top of the domain); each run's
+        records in order, and its scope, mostly, another than the run's before it (a range
+        each: SPEC §3.1 law 3), sometimes the same (one range with a gap in it)."""
+        index, scope = aim.memo.get("last", 0), None
+        for number in range(count):
+            gap = draw.choice([1, 1, 2, 5, 1000, 2**20], "gap")
+            if number == count - 1 and rarely(draw, 3, "to the top"):
+                gap = max(gap, TOP - draw.integer(0, 5, "below the top") - index)
+            elif rarely(draw, 8, "jump"):  # past 2**8, 2**16 or 2**31 (the top: the last run's)
+                edge = draw.choice(U32_EDGES[:-2], "edge") - draw.integer(0, 3, "before")
+                gap = max(gap, edge - index)
+            index += gap
+            others = [s for s in aim.memo["scopes"] if s != scope] or [(scope or 0) ^ 1]
+            if scope is None or not rarely(draw, 4, "same scope"):
+                scope = draw.choice(others, "scope")
+            for _ in range(draw.integer(1, 6, "run length")):
+                if index > TOP:
+                    return
+                yield self.line(index=index, scope=scope)
+                aim.memo["last"] = index
+                index += 1
+
+    def prelude(self, draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
+        """About one example in five begins with a map of many ranges, as a real file's is
+        (the standard library's average 66; here 10 to 150): a lookup's search is then as deep
+        as it gets in real use."""
+        if rarely(draw, 5, "many ranges"):
+            yield from self.runs(draw, aim, draw.integer(10, 150, "runs"))
+
     def setup(self, draw: Draw, aim: Aim) -> None:
-        aim.memo["scopes"] = draw.integer(1, 4, "scopes")  # how many this example's records use
+        """The scopes this example's records use: one to four, mostly small, about one in three
+        at a width's edge (SPEC §3.2: any scope in [0, 2**32))."""
+        scopes = []
+        for _ in range(draw.integer(1, 4, "scopes")):
+            wide = rarely(draw, 3, "wide scope")
+            scopes.append(draw.choice(U32_EDGES, "scope") if wide else draw.integer(0, 3, "scope"))
+        aim.memo["scopes"] = scopes
 
 
 OPERATION = Record()
