@@ -4,7 +4,8 @@ model in lockstep, every law checked; the verdict at the end.
 Every engine and command runs programs through here — ``replay``, the forms, the shrinker, the
 stateful machines (one ``step`` per rule), the fuzz targets (a stream decoded from bytes as it
 runs), exhaust (``fork`` at every prefix) — so an operation is applied, a violation caught and an
-unsupported answer counted in one place. A ``Drive`` holds one session (``arenacheck.sessions``)
+unsupported answer counted in one place. A ``Drive`` holds a session (``arenacheck.sessions``) for
+each builder the program opened — one, unless it opens more (version 3: ``Operation.opens``) —
 and the operations applied so far: on a violation they *are* the failing program.
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from arenacheck.errors import Unsupported
-from arenacheck.program import Program
+from arenacheck.errors import ProgramError, Unsupported
+from arenacheck.program import SEVERAL_BUILDERS, Program, builder_of
 from arenacheck.sessions.alist import AlistSession
 from arenacheck.sessions.base import Session
 from arenacheck.sessions.intervals import IntervalSession
@@ -41,15 +42,33 @@ class Drive:
         self.lines: list[int] = []
         self.stopped = False  # an operation was answered unsupported
         self.unsupported: int | None = None  # its line
+        self.impl, self.strict = impl, strict
         try:
             self.session = SESSIONS[structure](impl, strict, self.ops)
         except ViolationFound as found:
             found.program = Program(structure, [])
             raise
+        #: A session per builder, the program's own first; they share one ``Stats``.
+        self.sessions = [self.session]
 
     @property
     def stats(self) -> Stats:
         return self.session.stats
+
+    def at(self, op: Op) -> Session:
+        """The session of the builder ``op`` is made on (a new one if it opens a builder)."""
+        if not self.session.operations[op["op"]].opens:
+            number = builder_of(op)
+            if not (type(number) is int and 0 <= number < len(self.sessions)):
+                raise ProgramError(None, f"no builder {number!r} is open")
+            return self.sessions[number]
+        beside = self.session.builder()
+        opened = SESSIONS[self.structure](self.impl, self.strict, self.ops, beside)
+        opened.stats.programs = 0
+        self.stats.add(opened.stats)  # (making its builder was checked)
+        opened.stats, opened.neighbours = self.stats, list(self.sessions)
+        self.sessions.append(opened)
+        return opened
 
     def program(self) -> Program:
         """The operations applied so far, as a program."""
@@ -63,7 +82,12 @@ class Drive:
         self.ops.append(op)
         self.lines.append(line)
         try:
-            self.session.apply(op, line)
+            try:
+                session = self.at(op)
+            except Unsupported:  # (another builder: the implementation cannot open one)
+                self.session.cut_at(op, line)
+                raise
+            session.apply(op, line)
         except ViolationFound as found:
             found.program = self.program()
             raise
@@ -77,24 +101,35 @@ class Drive:
         if self.stopped:
             return
         try:
-            self.session.end(self.lines[-1] if self.lines else 1)
+            for session in self.sessions:
+                session.end(self.lines[-1] if self.lines else 1)
         except ViolationFound as found:
             found.program = self.program()
             raise
         except Unsupported:
             self.stopped, self.unsupported = True, self.lines[-1] if self.lines else 1
+            return
+        if len(self.sessions) > 1 and self.session.keeps_ledger:
+            self.stats.reached[SEVERAL_BUILDERS] += 1
 
     def fork(self) -> Drive:
         """A copy to go on from, sharing what never changes (``Session.fork``)."""
         copied = Drive.__new__(Drive)
         copied.structure, copied.stopped, copied.unsupported = self.structure, False, None
-        copied.session = self.session.fork()
+        copied.impl, copied.strict = self.impl, self.strict
+        copied.sessions = [session.fork() for session in self.sessions]
+        copied.session = copied.sessions[0]
         copied.ops, copied.lines = copied.session.ops, list(self.lines)
+        for number, session in enumerate(copied.sessions):
+            session.ops, session.stats = copied.ops, copied.session.stats
+            session.neighbours = copied.sessions[:number]
         return copied
 
     def recount(self) -> None:
         """Count afresh from here: what was applied so far was counted already."""
-        self.session.stats = Stats(program=Program(self.structure, self.ops))
+        stats = Stats(program=Program(self.structure, self.ops))
+        for session in self.sessions:
+            session.stats = stats
 
 
 def drive(

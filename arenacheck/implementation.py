@@ -27,6 +27,8 @@ EXPORTS: dict[Structure, tuple[str, ...]] = {
     "alist": ("ListBuilder", "EMPTY"),
     "intervals": ("IntervalMapBuilder",),
 }
+#: The name of each structure's builder.
+BUILDERS: dict[Structure, str] = {"alist": "ListBuilder", "intervals": "IntervalMapBuilder"}
 
 
 @dataclass
@@ -68,6 +70,11 @@ class Implementation(Protocol):
         in one exchange)."""
         ...
 
+    def beside(self, structure: Structure, builder: Any) -> Any:
+        """A new builder of ``structure`` alive beside ``builder`` (a program's ``builder``
+        line, version 3); a process makes it in the same child, or answers unsupported."""
+        ...
+
     def supports(self, feature: str) -> bool:
         """Whether operations of ``feature`` (``implementation.feature``) can run: engines stop
         generating what an implementation said it cannot do."""
@@ -99,6 +106,7 @@ class Adapter:
         self._run: Callable[..., Run | None] | None = getattr(target, "insert_run", None)
         self._prefetch: Callable[..., None] | None = getattr(target, "prefetch", None)
         self._supports: Callable[[str], bool] | None = getattr(target, "supports", None)
+        self._beside: Callable[[Structure, Any], Any] | None = getattr(target, "beside", None)
         self._close: Callable[[], None] | None = getattr(target, "close", None)
 
     def ListBuilder(self) -> Any:
@@ -116,6 +124,11 @@ class Adapter:
     def prefetch(self, reader: Any, handles: Sequence[Any]) -> None:
         if self._prefetch is not None:
             self._prefetch(reader, handles)
+
+    def beside(self, structure: Structure, builder: Any) -> Any:
+        if self._beside is not None:
+            return self._beside(structure, builder)
+        return getattr(self.target, BUILDERS[structure])()
 
     def supports(self, feature: str) -> bool:
         return True if self._supports is None else self._supports(feature)

@@ -226,8 +226,24 @@ def unmet(ledger: Ledger, requirements: Iterable[tuple[str, int]]) -> list[tuple
 
 def allowed(form: str, accepted: Iterable[str]) -> bool:
     """Whether ``--allow-unsupported`` names ``form``: the form itself, or a pattern
-    (``insert_with:*``, ``*:raise-*``) that matches it."""
-    return any(fnmatch.fnmatchcase(form, pattern) for pattern in accepted)
+    (``insert_with:*``, ``*:raise-*``) that matches it; or, for a domain class, one of the
+    forms of the operation that reaches it (an implementation that cannot open another
+    builder cannot end a program with several)."""
+    if any(fnmatch.fnmatchcase(form, pattern) for pattern in accepted):
+        return True
+    return is_class(form) and any(allowed(f, accepted) for f in owners(form))
+
+
+def owners(label: str) -> list[str]:
+    """The forms of the operation whose ``reaches`` names domain class ``label``."""
+    from arenacheck.ops import operations
+    from arenacheck.structures import STRUCTURES
+
+    for structure in STRUCTURES:
+        for op in operations(structure).values():
+            if label in op.reaches():
+                return op.forms()
+    return []
 
 
 def dump_entries(stats: Stats) -> str:

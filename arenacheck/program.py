@@ -3,9 +3,12 @@
 A program is a header line and one JSON object per operation. Version 1 is SPEC's language;
 version 2 adds the operations every engine needs to express any violation it can find (callbacks
 that raise or call back in, ``or_insert_with``, reads, bad handles and bad values, long runs,
-``build``). The operations and their fields are the registry's (``arenacheck.ops``);
-``docs/programs.md`` documents every one. The writer always picks the lowest version that holds a
-program, so version-1 programs stay readable by version-1 tools.
+``build``). Version 3 adds several builders in one program: ``{"op": "builder"}`` opens the
+next one (the first is the program's own, number 0), and any line may name the builder it is
+made on (``"builder": N``; left out, 0) — variables, handles and maps are each builder's own.
+The operations and their fields are the registry's (``arenacheck.ops``); ``docs/programs.md``
+documents every one. The writer always picks the lowest version that holds a program, so
+version-1 programs stay readable by version-1 tools.
 
 Validation here is static: field names and types, and that every variable a line names was
 defined by an earlier line. Whether an operation *fails* is the model's business, at run time.
@@ -24,6 +27,20 @@ from arenacheck.errors import ProgramError
 from arenacheck.ops.base import Shape
 from arenacheck.structures import STRUCTURES, Op, Structure
 
+#: Every version of the language, oldest first.
+VERSIONS = (1, 2, 3)
+#: The field that names the builder a line is made on (version 3).
+BUILDER = "builder"
+#: The ledger's count of programs that ended with several builders open (a class of the
+#: program's domain, as ``OPERATION.FIELD:CLASS`` names the operations').
+SEVERAL_BUILDERS = "program.builders:several"
+
+
+def builder_of(op: Op) -> int:
+    """The builder a line is made on (0 unless it names one)."""
+    number: int = op.get(BUILDER, 0)
+    return number
+
 
 @dataclass
 class Program:
@@ -40,11 +57,21 @@ class Program:
     @property
     def version(self) -> int:
         """The lowest version whose language holds the program."""
-        try:
-            validate(self, version=1)
-        except ProgramError:
-            return 2
-        return 1
+        for version in VERSIONS[:-1]:
+            try:
+                validate(self, version=version)
+            except ProgramError:
+                continue
+            return version
+        return VERSIONS[-1]
+
+    @property
+    def builders(self) -> int:
+        """How many builders the program opens (its own included)."""
+        from arenacheck.ops import operations
+
+        table = operations(self.structure)
+        return 1 + sum(1 for op in self.ops if table[op["op"]].opens)
 
     def dumps(self) -> str:
         header = {"program": self.structure, "version": self.version}
@@ -72,7 +99,7 @@ def complaint(structure: Structure, op: Op, version: int, shape: Shape) -> str |
         return f"operation {name!r} needs a version-{operation.version} header"
     fields = operation.fields
     for key in op:
-        if key != "op" and key not in fields:
+        if key not in ("op", BUILDER) and key not in fields:
             return f"{name}: unknown field {key!r}"
     for key in operation.required:
         if key not in op:
@@ -96,16 +123,41 @@ def complaint(structure: Structure, op: Op, version: int, shape: Shape) -> str |
     return None
 
 
-def validate(program: Program, version: int = 2, path: str | None = None) -> None:
+def builder_complaint(op: Op, version: int, shapes: list[Shape], opens: bool) -> str | None:
+    """Why the builder ``op`` names cannot be (a version-3 field naming an open builder, on a
+    line that does not open one), or None."""
+    if BUILDER not in op:
+        return None
+    name, number = op.get("op"), op[BUILDER]
+    if version < 3:
+        return f"{name}: field {BUILDER!r} needs a version-3 header"
+    if opens:
+        return f"{name}: opens the next builder, and is made on none"
+    if not is_int(number) or not 0 <= number < len(shapes):
+        return (
+            f"{name}: field {BUILDER!r} = {json.dumps(number)} names no open builder"
+            f" (open: 0..{len(shapes) - 1})"
+        )
+    return None
+
+
+def validate(program: Program, version: int = VERSIONS[-1], path: str | None = None) -> None:
     """Raise ``ProgramError`` at the first line that is not a valid operation."""
     from arenacheck.ops import operation as find
 
-    shape = Shape()
+    shapes = [Shape()]
     for op, line in zip(program.ops, program.lines, strict=True):
-        problem = complaint(program.structure, op, version, shape)
+        operation = find(program.structure, op.get("op"))
+        opens = operation is not None and operation.opens
+        problem = builder_complaint(op, version, shapes, opens)
+        shape = shapes[builder_of(op)] if problem is None else shapes[0]
+        problem = problem or complaint(program.structure, op, version, shape)
         if problem is not None:
             raise ProgramError(line, problem, path)
-        find(program.structure, op["op"]).effect(shape)  # type: ignore[union-attr]
+        assert operation is not None
+        if operation.opens:
+            shapes.append(Shape())
+        operation.effect(shape)
 
 
 def loads(text: str, path: str | None = None) -> Program:
@@ -177,12 +229,12 @@ def _reject_constant(name: str) -> Any:
 def _check_header(header: Mapping[str, Any], line: int, path: str | None) -> None:
     if set(header) != {"program", "version"}:
         raise ProgramError(
-            line, 'the header must be {"program": "alist"|"intervals", "version": 1|2}', path
+            line, 'the header must be {"program": "alist"|"intervals", "version": 1|2|3}', path
         )
     if header["program"] not in STRUCTURES:
         raise ProgramError(line, f"unknown program kind {header['program']!r}", path)
-    if header["version"] not in (1, 2) or not is_int(header["version"]):
-        raise ProgramError(line, f"unsupported version {header['version']!r} (1 or 2)", path)
+    if header["version"] not in VERSIONS or not is_int(header["version"]):
+        raise ProgramError(line, f"unsupported version {header['version']!r} (1, 2 or 3)", path)
 
 
 def _text(path: str | Path) -> str:

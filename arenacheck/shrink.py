@@ -7,8 +7,9 @@ generator) and shared by every engine. It is greedy delta debugging:
 
 1. cut everything after the failing line; delete the costliest operations (long runs), then
    shorten long runs of keys;
-2. delete chunks of operations, halving the chunk size down to single operations; deleting an
-   operation that defines a variable redirects later uses of it to the list it was made from;
+2. merge each builder a program opens into the one before it (version 3); delete chunks of
+   operations, halving the chunk size down to single operations; deleting an operation that
+   defines a variable redirects later uses of it to the list it was made from;
 3. move integers towards 0: every number of a field at once, the gaps between them closed to
    one (the order kept, and numbers in a row still in a row); one number everywhere it occurs
    (keys that must stay equal), then each field on its own, each by halving its distance to the
@@ -27,7 +28,7 @@ from arenacheck.domains import VAR, is_int
 from arenacheck.drive import run_program
 from arenacheck.errors import ProgramError
 from arenacheck.ops import defining, operations
-from arenacheck.program import Program, validate
+from arenacheck.program import BUILDER, Program, validate
 from arenacheck.strict import NONE, Strictness
 from arenacheck.structures import Op, Structure
 from arenacheck.verdicts import Verdict
@@ -181,9 +182,29 @@ def _each_number(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
 
 
 #: The shrinker's passes, in order: what makes later candidates cheapest first.
+def _merged_builders(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
+    """Each builder the program opens (version 3) merged into the one opened before it: its
+    opening line deleted, its lines made on that one, the later builders renumbered."""
+    table, number = operations(structure), 0
+    for index, op in enumerate(ops):
+        if table[op["op"]].opens:
+            number += 1
+            yield [_onto(line, number) for line in [*ops[:index], *ops[index + 1 :]]]
+
+
+def _onto(op: Op, merged: int) -> Op:
+    """``op`` once builder ``merged`` is merged into the one before it."""
+    number = op.get(BUILDER, 0)
+    if number < merged:
+        return op
+    rest = {key: value for key, value in op.items() if key != BUILDER}
+    return rest if number == 1 else {**rest, BUILDER: number - 1}
+
+
 PHASES: tuple[Callable[[Structure, list[Op]], Iterator[list[Op]]], ...] = (
     _costly,
     _shorter_runs,
+    _merged_builders,
     _cuts,
     _compact,
     _equal_numbers,

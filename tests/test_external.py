@@ -18,6 +18,7 @@ from arenacheck import laws, resources
 from arenacheck import model as model_impl
 from arenacheck.cli import main
 from arenacheck.drive import run_program
+from arenacheck.engines.forms import programs as forms_programs
 from arenacheck.program import loads
 from arenacheck.protocol.client import External
 from arenacheck.protocol.server import Server
@@ -202,6 +203,20 @@ def test_c_adapter_passes_check(adapter: Path, tmp_path: Path) -> None:
     replay = ["replay", str(string_key), "--impl-cmd", str(adapter / "adapter")]
     assert main(replay) == 3
     assert main([*replay, "--allow-unsupported", C_GAPS]) == 0
+
+
+@pytest.mark.slow
+def test_c_adapter_holds_several_builders(adapter: Path) -> None:
+    """An arena a builder: the forms engine's programs with two builders, interleaved, are
+    run to the end (not cut short) and keep every law."""
+    external = External(str(adapter / "adapter"))
+    try:
+        for structure in ("alist", "intervals"):
+            for _, several in [(f, p) for f, p in forms_programs(structure) if p.builders > 1]:
+                verdict = run_program(several, external)
+                assert verdict.ok and verdict.unsupported is None, verdict
+    finally:
+        external.close()
 
 
 @pytest.mark.slow

@@ -112,6 +112,8 @@ def test_corpus_programs_encode_to_themselves() -> None:
         if bug.exists() and getattr(import_module(str(bug)), "BACKEND", None) == "crosshair":
             continue  # a value out of random reach by design: the fuzzer has no byte for it
         for program in read_all(path):  # (a program sequence: each of its programs)
+            if program.builders > 1:
+                continue  # the byte language holds one builder a program (docs/fuzzing.md)
             decoded = run_bytes(program.structure, encode(program), arenacheck.model).program  # type: ignore[arg-type]
             assert decoded.ops[: len(program.ops)] == program.ops, path
 

@@ -163,11 +163,12 @@ def test_check_fails_an_adapter_with_gaps_unless_it_names_them(tmp_path: Path) -
 def test_checks_default_requirements_are_every_form_not_what_the_run_reached() -> None:
     from arenacheck.cli.check import defaults
 
-    expected = [*forms("alist"), *forms("intervals"), *classes("intervals")]
+    expected = [f for s in ("alist", "intervals") for f in [*forms(s), *classes(s)]]
     assert [f for f, _ in defaults(("alist", "intervals"))] == [
         f for f in expected if f not in EXEMPT
     ]
-    assert classes("intervals") and not classes("alist")
+    assert "program.builders:several" in classes("alist")
+    assert "record.scope:2^32-1" in classes("intervals")
 
 
 @pytest.mark.slow

@@ -132,7 +132,7 @@ def compact(ledger: Ledger) -> str:
     if every_class:
         missed = ledger.unreached_classes()
         reached = len(every_class) - len(missed)
-        lines.append(f"  domain: {reached} of {len(every_class)} field classes reached")
+        lines.append(f"  domain: {reached} of {len(every_class)} classes reached")
         if missed:
             lines.append(f"  domain never reached: {_some(missed)}")
     cut = ledger.cut_short()

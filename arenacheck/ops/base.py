@@ -101,6 +101,9 @@ class Operation:
     version: ClassVar[int] = 1
     #: Whether its success defines the next alist variable (the n-th defines variable n).
     defines: ClassVar[bool] = False
+    #: Whether it opens another builder (version 3): the drive loop gives it a session of its
+    #: own, and the lines that name it go there.
+    opens: ClassVar[bool] = False
     #: The shape of its protocol reply (``protocol.client.SHAPES``).
     reply: ClassVar[str] = "none"
     #: Optional fields that need a version-2 header to be left out.
@@ -173,13 +176,21 @@ class Operation:
         (``OPERATION.FIELD:CLASS``)."""
         return [f"{self.name}.{n}:{c}" for n, d in self.classified for c, _ in d.classes]
 
+    @cached_property
+    def _labels(self) -> tuple[tuple[str, Any, Mapping[str, str]], ...]:
+        """Each classified field, its classifier, and the ledger's label of each class."""
+        return tuple(
+            (n, d.classify, {c: f"{self.name}.{n}:{c}" for c, _ in d.classes})
+            for n, d in self.classified
+        )
+
     def reached(self, op: Op) -> list[str]:
         """The classes ``op``'s fields fall in (a value outside its domain, none)."""
         found = []
-        for name, domain in self.classified:
-            named = domain.classify(op.get(name)) if domain.classify is not None else None
+        for name, classify, labels in self._labels:
+            named = classify(op.get(name))
             if named is not None:
-                found.append(f"{self.name}.{name}:{named}")
+                found.append(labels[named])
         return found
 
     def forms(self) -> list[str]:

@@ -6,9 +6,11 @@ process, and the child's one-line reply becomes the call's return value or typed
 runner checks an external implementation with exactly the code that checks a Python one; the
 only thing the protocol cannot show is how often a callback was called (see docs/external.md).
 
-The child holds one builder at a time. A header line starts a new one (that is the reset between
-programs, so one process serves many programs); a second builder of the same program (the
-order-independence check makes one) takes the wire by sending a header and replaying its own
+The child holds one program's builders at a time: its first, and those the program opens beside
+it (version 3: ``{"op": "builder"}``, then lines that name one, ``"builder": N``; a child that
+cannot hold several answers the opening line unsupported). A header line starts a new program
+(that is the reset between programs, so one process serves many programs); another builder
+(the order-independence check makes one) takes the wire by sending a header and replaying its own
 state-changing lines, which must get the same replies again — up to the names of lists: a new
 builder may number its handles differently (a counter across builders is the implementation's
 choice), so the client renames them to the ones the runner already holds.
@@ -233,10 +235,9 @@ class ExternalLists(Calls):
         """Read many lists in one pipelined exchange (the end-of-program persistence reads).
         A reply that is an error is not kept: the read itself then asks again and raises."""
         wanted = sorted({var for h in handles if (var := self._var(h))})
-        if self.wire.owner is not self or self.wire.child.process is None:
-            self.wire.take(self)
+        self.wire.own(self)
         by_var = {self._var(h): h for h in handles if self._var(h)}
-        lines = [self._read_line("items", by_var[var]) for var in wanted]
+        lines = [self.tag(self._read_line("items", by_var[var])) for var in wanted]
         texts = [json.dumps(line) for line in lines]
         self._fetched.clear()
         answers = self.wire.child.exchange_many(texts)
@@ -366,6 +367,11 @@ class External:
 
     def IntervalMapBuilder(self) -> ExternalIntervals:
         return ExternalIntervals(self.wire)
+
+    @staticmethod
+    def beside(structure: Structure, builder: Any) -> Any:
+        """A builder opened beside ``builder`` in the same child (``Unsupported`` if it cannot)."""
+        return builder.beside()
 
     def supports(self, feature: str) -> bool:
         """False for features (``implementation.feature``) the child answered unsupported."""

@@ -2,10 +2,12 @@
 
 It lets the suite test the protocol end to end (``check --impl-cmd "arenacheck serve --impl
 arenacheck.impl"`` must be clean, and a served gallery bug must be caught), and it lets test
-suites in other languages use the model as an oracle. A header line starts a new builder; every
-other line gets exactly one reply line, as the operation answers it (``Operation.answer``), or an
-``{"error": "Kind: message"}`` for whatever the implementation raised. The operations themselves
-are made by the interpreter. Nothing on stdin makes the server exit but its end.
+suites in other languages use the model as an oracle. A header line starts a new program and its
+builder; a line that opens a builder (version 3) opens another beside it, and a line that names
+one (``"builder": N``) is made on it. Every line but a header gets exactly one reply line, as
+the operation answers it (``Operation.answer``), or an ``{"error": "Kind: message"}`` for
+whatever the implementation raised. The operations themselves are made by the interpreter.
+Nothing on stdin makes the server exit but its end.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import json
 import sys
 from typing import IO, Any
 
+from arenacheck.domains import is_int
 from arenacheck.errors import ProgramError, error_kind
 from arenacheck.implementation import Implementation, adapt
 from arenacheck.interpreter import ListProgram, MapProgram
 from arenacheck.ops import operations
+from arenacheck.program import BUILDER
 from arenacheck.structures import STRUCTURES, Op
 
 Reply = dict[str, Any]
@@ -50,7 +54,8 @@ class Server:
 
     def __init__(self, impl: object) -> None:
         self.impl = adapt(impl)
-        self.state: Side | None = None
+        self.structure = ""
+        self.sides: list[Side] = []  # the program's builders, its first first
 
     def handle(self, line: str) -> str | None:
         """The reply line for ``line``; None for a header (which gets no reply)."""
@@ -65,17 +70,29 @@ class Server:
                 structure = message["program"]
                 if structure not in STRUCTURES:
                     raise ProgramError(None, f"unknown program {structure!r}")
-                self.state = None
-                self.state = side(self.impl, structure)
+                self.sides = []
+                self.sides = [side(self.impl, structure)]
+                self.structure = structure
                 return None
-            if self.state is None:
+            if not self.sides:
                 raise ProgramError(None, "an operation before any header")
-            reply = self.state.apply(message)
+            reply = self.apply(message)
         except ProgramError as err:
             reply = {"error": f"ProgramError: {str(err).removeprefix('line None: ')}"}
         except Exception as err:
             reply = {"error": f"{error_kind(err)}: {err}"}
         return json.dumps(reply, default=repr)
+
+    def apply(self, message: Op) -> Reply:
+        """Open a builder, or make ``message`` on the builder it names."""
+        found = operations(self.structure).get(message.get("op"))  # type: ignore[arg-type]
+        if found is not None and found.opens:
+            self.sides.append(side(self.impl, self.structure))
+            return {}
+        number = message.get(BUILDER, 0)
+        if not is_int(number) or not 0 <= number < len(self.sides):
+            raise ProgramError(None, f"no builder {json.dumps(number)} is open")
+        return self.sides[number].apply(message)
 
 
 def serve(impl: object, stdin: IO[str], stdout: IO[str]) -> None:

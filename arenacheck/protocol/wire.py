@@ -1,7 +1,8 @@
-"""The wire of SPEC §4's protocol: one child process, one builder at a time — the replies each
-operation may get (by the shape its operation declares), the builder that owns the child now,
-and a builder taking it over by replaying its own lines (which must get the same replies again,
-up to the names of lists)."""
+"""The wire of SPEC §4's protocol: one child process, one program's builders at a time — the
+replies each operation may get (by the shape its operation declares), the builders that own the
+child now (a program's first and those opened beside it, version 3: their lines name them,
+``"builder": N``), and other builders taking it over by replaying their own lines (which must
+get the same replies again, up to the names of lists)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any
 from arenacheck import laws
 from arenacheck.errors import KINDS, ReentrantCall, UnnamedError, Unsupported
 from arenacheck.implementation import feature
-from arenacheck.ops import operation
+from arenacheck.ops import operation, operations
+from arenacheck.program import BUILDER
 from arenacheck.protocol.child import Child
 from arenacheck.structures import Op, Structure
 
@@ -135,25 +137,31 @@ class Wire:
 
     def call(self, client: Client, op: Op) -> dict[str, Any]:
         """Send ``op`` for ``client`` and return its checked reply (errors included)."""
-        if self.owner is not client or self.child.process is None:
-            self.take(client)
+        self.own(client)
         line = json.dumps(op)
         return self.check(client.structure, line, op["op"], self.child.exchange(line))
 
-    def take(self, client: Client) -> None:
-        """Give the child to ``client``: a header, then its earlier state-changing lines, whose
-        replies must say what they said before (``same_reply``)."""
+    def own(self, client: Client) -> None:
+        """Make the child hold ``client``'s builders, unless it does."""
+        if self.owner is not client.head or self.child.process is None:
+            self.take(client.head)
+
+    def take(self, head: Client) -> None:
+        """Give the child to ``head`` and the builders opened beside it: a header, then their
+        earlier state-changing lines, in order, whose replies must say what they said before
+        (``same_reply``; each builder's lists renamed on their own)."""
         self.owner = None
-        self.child.write(json.dumps({"program": client.structure, "version": VERSION}))
-        renamed: dict[int, Any] = {}
-        for line, reply in client.log:
-            name = json.loads(line)["op"]
-            again = self.check(client.structure, line, name, self.child.exchange(line))
-            if not same_reply(reply, again, renamed):
+        self.child.write(json.dumps({"program": head.structure, "version": VERSION}))
+        renamed: dict[int, dict[int, Any]] = {m.number: {} for m in head.members}
+        for line, reply in head.log:
+            sent = json.loads(line)
+            again = self.check(head.structure, line, sent["op"], self.child.exchange(line))
+            if not same_reply(reply, again, renamed[sent.get(BUILDER, 0)]):
                 got = f"{json.dumps(again)} this time, {json.dumps(reply)} before"
                 self.child.fail(laws.PROTOCOL_MALFORMED, line, f"replaying the builder: {got}")
-        client.rename = renamed
-        self.owner = client
+        for member in head.members:
+            member.rename = renamed[member.number]
+        self.owner = head
 
     def check(self, structure: Structure, line: str, name: str, text: str) -> dict[str, Any]:
         """The reply ``text`` to ``line`` as an object of the operation's shape, or a failure."""
@@ -174,12 +182,16 @@ class Wire:
 
 
 class Client:
-    """One builder on the far side: its state-changing lines (for replays) and its wire."""
+    """One builder on the far side: its wire, its number among its program's builders, and the
+    state-changing lines of them all (for replays), kept by the first (``head``)."""
 
     structure: Structure
 
     def __init__(self, wire: Wire) -> None:
         self.wire = wire
+        self.number = 0
+        self.head = self
+        self.members = [self]  # (the head's: every builder of its program, in order)
         self.log: list[tuple[str, dict[str, Any]]] = []
         self._read: tuple[str, dict[str, Any]] | None = None  # the last reply, if a read
         self.rename: dict[int, Any] = {}  # the child's int handles -> the ones the runner holds
@@ -200,6 +212,7 @@ class Client:
     def call(self, op: Op, changes_state: bool = False) -> dict[str, Any]:
         """Send ``op``; return its reply, or raise the error or ``Unsupported`` it stands for."""
         self._read = None
+        op = self.tag(op)
         reply = self.wire.call(self, op)
         if "handle" in reply:
             reply = {**reply, "handle": self.handle(reply["handle"])}
@@ -213,6 +226,25 @@ class Client:
         if "error" in reply:
             raise error_from(reply["error"])
         return reply
+
+    def tag(self, op: Op) -> Op:
+        """``op`` as this builder sends it: naming it, unless it is its program's first."""
+        return {**op, BUILDER: self.number} if self.number else op
+
+    def beside(self) -> Client:
+        """Another builder of this one's program, opened in the same child (a ``builder``
+        line); ``Unsupported`` if the child cannot hold several."""
+        head = self.head
+        opening = next(op for op in operations(head.structure).values() if op.opens)
+        try:
+            head.call(opening.line(), changes_state=True)
+        except Unsupported:
+            head.log.pop()
+            raise
+        sibling = type(self)(self.wire)
+        sibling.head, sibling.log, sibling.number = head, head.log, len(head.members)
+        head.members.append(sibling)
+        return sibling
 
     def read(self, op: Op) -> dict[str, Any]:
         """A read: the runner asks the same question several ways in a row (``get``, ``in``,

@@ -44,7 +44,7 @@ class Lists:
 
     def __init__(self, session: AlistSession) -> None:
         self.model_builder = model_alist.ListBuilder()
-        self.impl_builder = session.must(session.impl.ListBuilder)
+        self.impl_builder = session.new_builder()
         self.model_reader: Any = self.model_builder
         self.impl_reader: Any = self.impl_builder
         self.built = False
@@ -56,11 +56,18 @@ class AlistSession(Session):
     structure: Structure = "alist"
 
     def __init__(
-        self, impl: object, strict: Strictness = NONE, ops: list[Op] | None = None
+        self,
+        impl: object,
+        strict: Strictness = NONE,
+        ops: list[Op] | None = None,
+        beside: Any = None,
     ) -> None:
-        super().__init__(impl, strict, ops)
+        super().__init__(impl, strict, ops, beside)
         self.lists = Lists(self)  # the builder the operations work on
         self.vars: list[Var | None] = [Var(self.impl.EMPTY, None, [], 0)]
+
+    def builder(self) -> Any:
+        return self.lists.impl_builder
 
     # What the model holds (for the ledger's forms and for generators: read only).
 

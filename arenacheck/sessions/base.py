@@ -30,7 +30,7 @@ from arenacheck.errors import (
     Unsupported,
     error_kind,
 )
-from arenacheck.implementation import Implementation, adapt
+from arenacheck.implementation import BUILDERS, Implementation, adapt
 from arenacheck.program import Program
 from arenacheck.strict import NONE, Strictness
 from arenacheck.structures import Op, Structure
@@ -114,7 +114,11 @@ class Session:
     keeps_ledger = True
 
     def __init__(
-        self, impl: object, strict: Strictness = NONE, ops: list[Op] | None = None
+        self,
+        impl: object,
+        strict: Strictness = NONE,
+        ops: list[Op] | None = None,
+        beside: Any = None,
     ) -> None:
         from arenacheck.ops import operations
 
@@ -132,6 +136,10 @@ class Session:
         #: count by law alone).
         self.form: str | None = "new"
         self.cut_form: str | None = None  # the form an implementation answered unsupported
+        #: The sessions of the builders the program opened before this one's (version 3), and
+        #: the implementation's builder of its first: this one's is made beside it.
+        self.neighbours: list[Session] = []
+        self.beside = beside
         self._counted: Counter[str] = Counter()  # checks by law, not yet in the ledger
 
     def apply(self, op: Op, line: int) -> None:
@@ -177,6 +185,35 @@ class Session:
 
     def finish(self) -> None:
         """End-of-program checks (persistence)."""
+
+    def builder(self) -> Any:
+        """The implementation's builder this session checks."""
+        raise NotImplementedError
+
+    def new_builder(self) -> Any:
+        """The implementation's builder for this session: a new one, or, for a builder a
+        program opens (version 3), one beside its first (``Implementation.beside``: through
+        the protocol, in the same child)."""
+        if self.beside is None:
+            return self.must(getattr(self.impl, BUILDERS[self.structure]))
+        return self.must(lambda: self.impl.beside(self.structure, self.beside))
+
+    def cut_at(self, op: Op, line: int) -> None:
+        """``op``, at ``line``, was answered unsupported before any session could apply it
+        (the implementation cannot open another builder): counted as cut short at its form."""
+        self.line, self.op = line, op
+        self._cut(self.operations[op["op"]].form(self, op))
+
+    def recheck_neighbours(self) -> None:
+        """Opening this builder changed nothing the others hold (SPEC §2.2: builders share
+        nothing but what cannot be told apart): each one's end-of-program reads, again,
+        counted under this line and its form."""
+        for other in self.neighbours:
+            other.line, other.op, other.form = self.line, self.op, self.form
+            try:
+                other.finish()
+            finally:
+                other.fold()
 
     # The ledger.
 
@@ -318,6 +355,7 @@ class Session:
             id(self.impl): self.impl,
             id(self.stats): Stats(),
             id(self.operations): self.operations,
+            id(self.neighbours): [],  # (the drive loop links the copies: ``Drive.fork``)
         }
         memo.update((id(value), value) for value in [*self.ops, self.op, *self.immutable()])
         copied = copy.deepcopy(self, memo)

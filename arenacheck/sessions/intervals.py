@@ -51,16 +51,23 @@ class IntervalSession(Session):
     END_FORM = "map:end"
 
     def __init__(
-        self, impl: object, strict: Strictness = NONE, ops: list[Op] | None = None
+        self,
+        impl: object,
+        strict: Strictness = NONE,
+        ops: list[Op] | None = None,
+        beside: Any = None,
     ) -> None:
-        super().__init__(impl, strict, ops)
+        super().__init__(impl, strict, ops, beside)
         self.model_builder = model_intervals.IntervalMapBuilder()
-        self.impl_builder = self.must(self.impl.IntervalMapBuilder)
+        self.impl_builder = self.new_builder()
         self.model_map: model_intervals.IntervalMap | None = None
         self.impl_map: Any = None
         self.records: list[tuple[int, int]] = []
         self.scopes: dict[int, int] = {}  # each recorded index's first scope
         self._indices: list[int] | None = []  # the recorded indices in order, made when asked
+
+    def builder(self) -> Any:
+        return self.impl_builder
 
     # What the model holds (for the ledger's forms and for generators: read only).
 

@@ -17,6 +17,10 @@
  * Interval map. Records are sorted once at build(); equal neighbours in sorted order with the
  * same scope coalesce into one range. Lookups binary-search the ranges.
  *
+ * Several builders (docs/external.md): {"op": "builder"} opens another arena beside the
+ * program's first; a line naming one ("builder": N) is made on it. Each arena is the state
+ * below, saved and restored as a whole when a line names another than the one loaded.
+ *
  * What it does not do, answering {"unsupported": true}: string keys on an empty list (it stores
  * only int keys), values that are not ints or null, sums outside int64.
  *
@@ -650,6 +654,82 @@ static void intervals_op(void) {
     } else unsupported();
 }
 
+/* ---- Several builders: one arena each, swapped in when a line names it ----------------------- */
+
+struct arena {
+    int64_t *cell_key, *cell_value;
+    unsigned char *cell_null;
+    int32_t *cell_next, *vars;
+    int32_t ncells, cells_cap, nvars, vars_cap;
+    int finished;
+    struct record *records, *ranges_start;
+    uint32_t *ranges_end;
+    int32_t nrecords, records_cap, nranges;
+    int built, map_finished;
+};
+
+static struct arena *arenas; /* arenas[loaded] is stale while it is loaded */
+static int32_t narenas, arenas_cap, loaded;
+
+static void save(struct arena *a) {
+    *a = (struct arena){cell_key,  cell_value, cell_null, cell_next, vars,         ncells,
+                        cells_cap, nvars,      vars_cap,  finished,  records,      ranges_start,
+                        ranges_end, nrecords,  records_cap, nranges, built,        map_finished};
+}
+
+static void load(const struct arena *a) {
+    cell_key = a->cell_key, cell_value = a->cell_value, cell_null = a->cell_null;
+    cell_next = a->cell_next, vars = a->vars;
+    ncells = a->ncells, cells_cap = a->cells_cap, nvars = a->nvars, vars_cap = a->vars_cap;
+    finished = a->finished;
+    records = a->records, ranges_start = a->ranges_start, ranges_end = a->ranges_end;
+    nrecords = a->nrecords, records_cap = a->records_cap, nranges = a->nranges;
+    built = a->built, map_finished = a->map_finished;
+}
+
+static void free_arena(struct arena *a) {
+    free(a->cell_key), free(a->cell_value), free(a->cell_null), free(a->cell_next), free(a->vars);
+    free(a->records), free(a->ranges_start), free(a->ranges_end);
+}
+
+/* A header: the program's first builder alone, empty. */
+static void reset_arenas(void) {
+    arenas = grow(arenas, &arenas_cap, 1, sizeof *arenas);
+    if (narenas) {
+        save(&arenas[loaded]);
+        for (int32_t k = 1; k < narenas; k++) free_arena(&arenas[k]);
+        load(&arenas[0]);
+    }
+    narenas = 1, loaded = 0;
+    reset_alists(), reset_intervals();
+}
+
+/* {"op": "builder"}: another arena, empty; the one loaded stays loaded. */
+static void open_arena(void) {
+    arenas = grow(arenas, &arenas_cap, narenas + 1, sizeof *arenas);
+    save(&arenas[loaded]);
+    load(&(struct arena){0});
+    reset_alists(), reset_intervals();
+    save(&arenas[narenas++]);
+    load(&arenas[loaded]);
+    put("{}");
+}
+
+/* Load the arena a line names (0 if none); 0 if it names none that is open. */
+static int select_arena(void) {
+    int64_t n = num("builder", 0);
+    if (n < 0 || n >= narenas) {
+        error("ProgramError", "no builder %" PRId64 " is open", n);
+        return 0;
+    }
+    if (n != loaded) {
+        save(&arenas[loaded]);
+        loaded = (int32_t)n;
+        load(&arenas[loaded]);
+    }
+    return 1;
+}
+
 /* ---- Main loop ------------------------------------------------------------------------------ */
 
 int main(void) {
@@ -660,10 +740,14 @@ int main(void) {
         if (parse(line) != 0) {
             error("ProgramError", "not a flat JSON object");
         } else if (get("program")) { /* a header: a new builder, no reply */
-            if (is("program", "alist")) program = ALIST, reset_alists();
-            else if (is("program", "intervals")) program = INTERVALS, reset_intervals();
+            if (is("program", "alist")) program = ALIST, reset_arenas();
+            else if (is("program", "intervals")) program = INTERVALS, reset_arenas();
             else program = NONE;
             continue;
+        } else if (program != NONE && is("op", "builder")) {
+            open_arena();
+        } else if (program != NONE && !select_arena()) {
+            /* (the error is the reply) */
         } else if (program == ALIST) {
             alist_op();
         } else if (program == INTERVALS) {

@@ -65,14 +65,18 @@ class Bounds:
     relabel: bool = True
 
     def domain(self) -> dict[str, Any]:
+        """What the programs range over, as the certificate states it (one builder each: no
+        alphabet opens another)."""
         if self.structure == "intervals":
             return {
+                "builders": 1,
                 "indices": indices(self.keys),
                 "scopes": scope_pool(self.scopes),
                 "edge scopes": list(EDGE_SCOPES),
                 "bad records": [list(r) for r in BAD_RECORDS],
             }
         return {
+            "builders": 1,
             "keys": list(LONG_KEYS) if self.long else keys(self.keys),
             "foreign key": FOREIGN_KEY,
             "values": list(VALUES),
@@ -135,9 +139,11 @@ def small(session: Any, bounds: Bounds) -> Small:
 
 def alphabet(session: Any, bounds: Bounds) -> list[Op]:
     """Every operation the alphabet has in this state, each operation's lines in the
-    registry's order (``Operation.alphabet``)."""
+    registry's order (``Operation.alphabet``); none that opens a builder (the domain's
+    ``builders: 1``)."""
     domain = small(session, bounds)
-    return [line for op in operations(bounds.structure).values() for line in op.alphabet(domain)]
+    found = operations(bounds.structure).values()
+    return [line for op in found if not op.opens for line in op.alphabet(domain)]
 
 
 def long_runs(session: Any, bounds: Bounds) -> list[Op]:

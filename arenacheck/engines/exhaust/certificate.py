@@ -58,6 +58,9 @@ class Certificate:
     cut_digest: str = "0" * 64
     seconds: float = 0.0
     shared_prefixes: bool = True
+    #: Programs that failed from a shared prefix but held every law run afresh (builders the
+    #: enumeration kept alive shared state with them): their verdict is the fresh run's.
+    refreshed: int = 0
     complete: bool = True  # False: a checkpoint of a run still going (or interrupted)
     units: list[str] = field(default_factory=list)  # for --resume: the units done
 
@@ -108,6 +111,7 @@ class Certificate:
         self.unsupported = dict(Counter(self.unsupported) + Counter(other.unsupported))
         self.operations += other.operations
         self.executed += other.executed
+        self.refreshed += other.refreshed
         self.digest = f"{int(self.digest, 16) ^ int(other.digest, 16):064x}"
         self.cut_digest = f"{int(self.cut_digest, 16) ^ int(other.cut_digest, 16):064x}"
         self.seconds += other.seconds
@@ -147,7 +151,13 @@ class Certificate:
             lines.append(f"  accepted as unsupported (--allow-unsupported): {accepted}")
         lines += [
             f"  operations: {self.operations} in the programs run, {self.executed} executed "
-            + ("(prefixes shared)" if self.shared_prefixes else "(prefixes re-run)"),
+            + ("(prefixes shared)" if self.shared_prefixes else "(prefixes re-run)")
+            + (
+                f"; {self.refreshed} programs failed from a shared prefix and held every law"
+                " run afresh (their builder shared state with another alive)"
+                if self.refreshed
+                else ""
+            ),
             f"  law checks: {sum(self.checks.values())} ("
             + ", ".join(f"{law} {n}" for law, n in sorted(self.checks.items()))
             + ")",

@@ -88,6 +88,11 @@ def ledger_outcome(certificate: Certificate) -> Outcome:
     outcome.summary = (
         f"{certificate.total} programs of up to {bounds['max_ops']} operations, "
         f"{sum(certificate.checks.values())} law checks"
+        + (
+            f", {certificate.refreshed} re-run afresh (a shared prefix failed them)"
+            if certificate.refreshed
+            else ""
+        )
     )
     return outcome
 

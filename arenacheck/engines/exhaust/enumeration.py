@@ -8,11 +8,12 @@ import dataclasses
 import hashlib
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 import arenacheck
-from arenacheck.drive import Drive
+from arenacheck.drive import Drive, run_program
 from arenacheck.engines.exhaust.alphabet import (
     SPLIT,
     Bounds,
@@ -94,6 +95,7 @@ class Enumeration:
         self.found: Found | None = None
         self.limit = bounds.max_ops  # lowered to the depth of a violation, to find shallower
         self.snapshots = True  # share prefixes by forks; off: re-run them
+        self.refreshed = 0  # programs whose snapshot failed and whose fresh run did not
         self.progress = (0, 0)  # first operations done, of all
         self.head: Certificate | None = None  # what the run is of (``blank``)
         self.starts: list[Op] = []  # the long domain's first lines
@@ -158,6 +160,10 @@ class Enumeration:
             applied = child.step(op)
             self.executed += 1
         except ViolationFound as found:
+            if not self._confirmed(program):
+                with self._fresh():
+                    self._visit(drive, path, op, depth)
+                return
             self._violation(program, found)
             return
         if not applied:
@@ -186,6 +192,10 @@ class Enumeration:
         try:
             drive.end()
         except ViolationFound as found:
+            if not self._confirmed(program):
+                with self._fresh():
+                    self._end(self._replay(program), program)
+                return
             self._violation(program, found)
             return
         if drive.stopped:  # the end checks were answered unsupported
@@ -224,6 +234,29 @@ class Enumeration:
     def programs(self) -> Counter[int]:
         """The programs run so far (committed), by depth."""
         return self.committed.programs
+
+    def _confirmed(self, program: list[Op]) -> bool:
+        """Whether ``program`` fails run afresh, in this process, as it failed from a snapshot.
+        A snapshot keeps its builder alive while others run (its prefix's siblings, the
+        order-independence check's): an implementation whose builders share state (SPEC
+        §2.2 forbids it, and several-builder programs are the stateful engine's to show) can
+        fail there and not in the program itself, whose verdict is then the fresh run's. Such
+        programs are counted (``refreshed``) and their subtree run from fresh drives."""
+        if not self.snapshots:
+            return True
+        if run_program(Program(self.bounds.structure, list(program)), self.impl, self.strict).ok:
+            self.refreshed += 1
+            return False
+        return True
+
+    @contextmanager
+    def _fresh(self) -> Iterator[None]:
+        """Every program from a drive of its own, its prefix re-run, for a while."""
+        self.snapshots = False
+        try:
+            yield
+        finally:
+            self.snapshots = True
 
     def _violation(self, program: list[Op], found: ViolationFound) -> None:
         if self.found is None or len(program) < self.found.depth:
@@ -299,6 +332,7 @@ def certificate_of(enumeration: Enumeration, head: Certificate) -> Certificate:
         unsupported=dict(sorted(done.cut.items())),
         cut_digest=f"{done.cut_digest:064x}",
         shared_prefixes=enumeration.snapshots,
+        refreshed=enumeration.refreshed,
         units=list(enumeration.units),
     )
 

@@ -19,14 +19,14 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from arenacheck import resources
 from arenacheck.drive import Drive
 from arenacheck.implementation import Implementation, adapt, feature
 from arenacheck.ops import changes, operations
 from arenacheck.ops.draw import Aim, Move, rarely
-from arenacheck.program import Program
+from arenacheck.program import BUILDER, Program
 from arenacheck.sessions.alist import AlistSession
 from arenacheck.strict import NONE, Strictness
 from arenacheck.structures import Op, Structure
@@ -88,8 +88,15 @@ class ProgramMachine(RuleBasedStateMachine):
         super().__init__()
         self.drive = Drive(self.structure, self.impl, self.strict)
         pool = [0] if self.structure == "alist" else None
-        self.aim = Aim(self.drive.session, pool=pool, bulk=self.from_traces)
+        #: What the moves aim at, a builder each (the program's own first), and the one the
+        #: moves make their lines on now.
+        self.aims = [Aim(self.drive.session, pool=pool, bulk=self.from_traces)]
+        self.target = 0
         self.failed = False
+
+    @property
+    def aim(self) -> Aim:
+        return self.aims[self.target]
 
     @property
     def ops(self) -> list[Op]:
@@ -141,14 +148,30 @@ class ProgramMachine(RuleBasedStateMachine):
             raise
 
     def make(self, op: Op) -> int | None:
-        """Apply ``op``; the variable it defined (None if it defines none, or failed)."""
+        """Apply ``op`` on the builder aimed at; the variable it defined (None if it defines
+        none, or failed). A line that opens a builder aims the moves after it there."""
+        operation = self.drive.session.operations[op["op"]]
+        if self.target and not operation.opens:
+            op = {**op, BUILDER: self.target}
         if not self.apply(op):
             return None
-        session = self.drive.session
-        if not isinstance(session, AlistSession) or not session.operations[op["op"]].defines:
+        if operation.opens:
+            opened = self.drive.sessions[-1]
+            pool = [0] if self.aims[0].pool is not None else None
+            self.aims.append(Aim(opened, pool=pool, memo=self.aims[0].memo, bulk=self.from_traces))
+            self.target = len(self.aims) - 1
+            return None
+        session = self.aim.session
+        if not isinstance(session, AlistSession) or not operation.defines:
             return None
         number = len(session.vars) - 1
         return number if session.vars[number] is not None else None
+
+    @precondition(lambda self: len(self.aims) > 1)
+    @rule(data=st.data())
+    def switch_builder(self, data: st.DataObject) -> None:
+        """Aim the moves at another of the builders open (SPEC §2.2: nothing crosses)."""
+        self.target = data.draw(st.integers(0, len(self.aims) - 1), label="builder")
 
     def play(self, move: Move, data: st.DataObject) -> None:
         """One move: its operations applied in turn, each told the variable the last defined."""
@@ -178,9 +201,11 @@ class ProgramMachine(RuleBasedStateMachine):
     def finish(self) -> None:
         """What each operation ends an example with (``Operation.finish``: a build, if none
         came), before the end-of-program checks."""
-        for operation in operations(self.structure).values():
-            for op in operation.finish(self.drive.session):
-                self.apply(op)
+        for target in range(len(self.aims)):
+            self.target = target
+            for operation in operations(self.structure).values():
+                for op in operation.finish(self.aim.session):
+                    self.make(op)
 
 
 def _rule(name: str, move: Move) -> Any:

@@ -11,7 +11,9 @@ LAWS = {"bad input", "contents", "normal form"}
 BACKEND = "crosshair"  # the engine that finds it: a computed value out of random reach
 __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
-SENTINEL = 0xA5A5A5A5
+#: 0xA5A5A5A5, computed: Hypothesis draws the int literals of the code it runs now and then
+#: (its "local constants"), so a literal would be in random generation's reach.
+SENTINEL = int.from_bytes(b"\xa5" * 4, "big")
 EXHAUST = None  # no small domain holds the sentinel: out of exhaust's reach
 
 

@@ -14,6 +14,8 @@ from arenacheck.ops.alist import (
     replace,
     union,
 )
+from arenacheck.ops.alist.lists import TWO_LISTS
+from arenacheck.ops.opening import opening
 
 for _module in (
     insert,
@@ -28,3 +30,5 @@ for _module in (
     build,
 ):
     register(_module.OPERATION)
+# Another builder: lists of its own, one with a key the first builder's lists hold.
+register(opening("alist", TWO_LISTS, TWO_LISTS[:2]))
