@@ -14,6 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from arenacheck.callbacks import COMBINES, FAILING, FNS
+from arenacheck.values import (
+    KEY_KINDS,
+    KEY_SAMPLES,
+    VALUE_KINDS,
+    VALUE_SAMPLES,
+    key_kind,
+    value_kind,
+)
 
 INT64 = (-(2**63), 2**63)
 #: Integer handles a ``bad_handle`` line may name: negative, or too large for any arena.
@@ -57,12 +65,18 @@ def _var(value: object, version: int) -> str | None:
 
 
 def _key(value: object, version: int) -> str | None:
+    if version >= 4:
+        return None if key_kind(value) is not None else f"must be a key ({', '.join(KEY_KINDS)})"
     if is_int64(value) or (version >= 2 and isinstance(value, str)):
         return None
     return "must be an int in [-2**63, 2**63)" + (" or a string" if version >= 2 else "")
 
 
 def _value(value: object, version: int) -> str | None:
+    if version >= 4:
+        if value_kind(value) is not None:
+            return None
+        return f"must be a value ({', '.join(VALUE_KINDS)})"
     if is_int64(value) or (version >= 2 and value is None):
         return None
     return "must be an int in [-2**63, 2**63)" + (" or null" if version >= 2 else "")
@@ -119,8 +133,10 @@ def _u32_class(value: object) -> str | None:
 
 
 VAR = Domain("var", _var)
-KEY = Domain("key", _key)
-VALUE = Domain("value", _value)
+#: Keys and values of every kind (version 4; docs/semantics.md, "Keys and values"): the ledger
+#: counts the kinds each operation reached.
+KEY = Domain("key", _key, tuple((k, KEY_SAMPLES[k]) for k in KEY_KINDS), key_kind)
+VALUE = Domain("value", _value, tuple((k, VALUE_SAMPLES[k]) for k in VALUE_KINDS), value_kind)
 AFTER = Domain("after", _after)
 COMBINE = Domain("combine", _combine)
 FN = Domain("fn", _fn)

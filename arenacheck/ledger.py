@@ -228,10 +228,25 @@ def allowed(form: str, accepted: Iterable[str]) -> bool:
     """Whether ``--allow-unsupported`` names ``form``: the form itself, or a pattern
     (``insert_with:*``, ``*:raise-*``) that matches it; or, for a domain class, one of the
     forms of the operation that reaches it (an implementation that cannot open another
-    builder cannot end a program with several)."""
+    builder cannot end a program with several), or such a form cut short at that kind of key
+    or value (``insert.value:float`` by ``*+value=float``: one that cannot hold floats)."""
     if any(fnmatch.fnmatchcase(form, pattern) for pattern in accepted):
         return True
-    return is_class(form) and any(allowed(f, accepted) for f in owners(form))
+    if not is_class(form):
+        return False
+    field, _, kind = form.partition(".")[2].partition(":")
+    return any(
+        allowed(f, accepted) or allowed(f"{f}+{field}={kind}", accepted) for f in owners(form)
+    )
+
+
+def waived(entry: str, accepted: Iterable[str], cut: Iterable[str]) -> bool:
+    """Whether a requirement on ``entry`` is accepted as unsupported: ``allowed``, or a form
+    whose programs were cut short at a kind of key or value the patterns accept (``replace:raises``
+    needs a value whose ``==`` raises: ``replace:raises+value=object``)."""
+    return allowed(entry, accepted) or any(
+        c.startswith(f"{entry}+") and allowed(c, accepted) for c in cut
+    )
 
 
 def owners(label: str) -> list[str]:

@@ -6,6 +6,9 @@ that raise or call back in, ``or_insert_with``, reads, bad handles and bad value
 ``build``). Version 3 adds several builders in one program: ``{"op": "builder"}`` opens the
 next one (the first is the program's own, number 0), and any line may name the builder it is
 made on (``"builder": N``; left out, 0) — variables, handles and maps are each builder's own.
+Version 4 adds keys and values of every kind (``arenacheck.values``: floats, bools, big ints,
+tuples, lists, dicts, objects with their own ``==``), in a lossless typed JSON encoding; a
+program's ops hold the decoded values, and every writer encodes them.
 The operations and their fields are the registry's (``arenacheck.ops``); ``docs/programs.md``
 documents every one. The writer always picks the lowest version that holds a program, so
 version-1 programs stay readable by version-1 tools.
@@ -26,9 +29,10 @@ from arenacheck.domains import VAR, is_int
 from arenacheck.errors import ProgramError
 from arenacheck.ops.base import Shape
 from arenacheck.structures import STRUCTURES, Op, Structure
+from arenacheck.values import decode_line, encode, encode_line
 
 #: Every version of the language, oldest first.
-VERSIONS = (1, 2, 3)
+VERSIONS = (1, 2, 3, 4)
 #: The field that names the builder a line is made on (version 3).
 BUILDER = "builder"
 #: The ledger's count of programs that ended with several builders open (a class of the
@@ -75,7 +79,7 @@ class Program:
 
     def dumps(self) -> str:
         header = {"program": self.structure, "version": self.version}
-        return "".join(json.dumps(line) + "\n" for line in [header, *self.ops])
+        return "".join(json.dumps(line) + "\n" for line in [header, *map(encode_line, self.ops)])
 
     def write(self, path: str | Path) -> Path:
         path = Path(path)
@@ -106,7 +110,7 @@ def complaint(structure: Structure, op: Op, version: int, shape: Shape) -> str |
             return f"{name}: missing field {key!r}"
     for key, domain in fields.items():
         if key in op and (problem := domain.check(op[key], version)) is not None:
-            return f"{name}: field {key!r} = {json.dumps(op[key])} {problem}"
+            return f"{name}: field {key!r} = {json.dumps(encode(op[key]))} {problem}"
     for key, (other, value) in operation.only_with.items():
         if key in op and op.get(other) != value:
             return f"{name}: {key!r} goes with {json.dumps(other)}: {json.dumps(value)} only"
@@ -213,9 +217,12 @@ def _parse(numbered: list[tuple[int, str]], path: str | None) -> Program:
         if header is None:
             header = value
             _check_header(header, number, path)
-        else:
-            ops.append(value)
-            lines.append(number)
+            continue
+        try:
+            ops.append(decode_line(value))
+        except ValueError as err:
+            raise ProgramError(number, f"{value.get('op')}: {err}", path) from None
+        lines.append(number)
     assert header is not None  # a chunk starts with its first line
     program = Program(header["program"], ops, lines)
     validate(program, header["version"], path)
@@ -229,12 +236,12 @@ def _reject_constant(name: str) -> Any:
 def _check_header(header: Mapping[str, Any], line: int, path: str | None) -> None:
     if set(header) != {"program", "version"}:
         raise ProgramError(
-            line, 'the header must be {"program": "alist"|"intervals", "version": 1|2|3}', path
+            line, 'the header must be {"program": "alist"|"intervals", "version": 1|2|3|4}', path
         )
     if header["program"] not in STRUCTURES:
         raise ProgramError(line, f"unknown program kind {header['program']!r}", path)
     if header["version"] not in VERSIONS or not is_int(header["version"]):
-        raise ProgramError(line, f"unsupported version {header['version']!r} (1, 2 or 3)", path)
+        raise ProgramError(line, f"unsupported version {header['version']!r} (1, 2, 3 or 4)", path)
 
 
 def _text(path: str | Path) -> str:

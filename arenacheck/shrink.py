@@ -170,7 +170,14 @@ def _equal_numbers(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
     fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n))}
     for name, number in sorted(fields, key=lambda f: -abs(f[1])):
         for smaller in _smaller(number, floor=0):
-            yield [{**op, name: smaller} if op.get(name) == number else op for op in ops]
+            yield [_moved(op, name, number, smaller) for op in ops]
+
+
+def _moved(op: Op, name: str, number: int, smaller: int) -> Op:
+    """``op`` with field ``name`` moved to ``smaller`` where it holds the int ``number`` (only an
+    int is compared: a value's own ``==`` may raise, and ``True`` is no number here)."""
+    held = op.get(name)
+    return {**op, name: smaller} if is_int(held) and held == number else op
 
 
 def _each_number(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
@@ -214,18 +221,17 @@ PHASES: tuple[Callable[[Structure, list[Op]], Iterator[list[Op]]], ...] = (
 
 def _smaller(value: Any, floor: int) -> list[int]:
     """Candidates between ``floor`` and ``value``, closest to ``floor`` first: ``floor``, then
-    ``value`` less half the gap, a quarter, ... one — so the least failing number (a width's
-    edge: ``2**16``, say) is found in a few passes of ``log(gap)`` candidates, not one step a
-    pass."""
+    ``value`` moved half the gap towards it, a quarter, ... one — so the least failing number (a
+    width's edge: ``2**16``, or ``-2**63 - 1`` below zero) is found in a few passes of
+    ``log(gap)`` candidates, not one step a pass."""
     if not is_int(value) or value == floor:
         return []
-    if value < 0:
-        return [floor, -(abs(value) // 2), value + 1] if value < -1 else [floor]
-    found, gap = {floor}, (value - floor) // 2
+    toward = -1 if value > floor else 1  # (a negative number moves up to the floor)
+    found, gap = {floor}, abs(value - floor) // 2
     while gap >= 1:
-        found.add(value - gap)
+        found.add(value + toward * gap)
         gap //= 2
-    return sorted(found - {value})
+    return sorted(found - {value}, key=lambda number: abs(number - floor))
 
 
 def _compacted(values: list[int]) -> dict[int, int]:

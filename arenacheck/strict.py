@@ -25,6 +25,8 @@ FREEDOMS = (
     "error replies without a known kind",
     "when an entry checks its handle",
     "how a map stores its ranges",
+    "which of two equal keys a list holds",
+    "storing copies of values",
 )
 
 #: Inserts and replaces allocate exactly ``1 + #{k > key}`` cells, as the Rust original does

@@ -15,6 +15,7 @@ from typing import Any
 
 from arenacheck import laws
 from arenacheck.program import Program
+from arenacheck.values import encode_line
 
 #: A ledger entry: (law, form).
 Entry = tuple[str, str]
@@ -39,8 +40,9 @@ class Violation:
 
     def describe(self) -> str:
         section = laws.SECTIONS.get(self.law, "")
+        line = json.dumps(encode_line(self.op))
         lines = [
-            f"law {self.law!r} ({section}) broken at line {self.line}: {json.dumps(self.op)}",
+            f"law {self.law!r} ({section}) broken at line {self.line}: {line}",
             f"  expected: {short(self.expected)}",
             f"  actual:   {short(self.actual)}",
         ]

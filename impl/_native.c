@@ -495,6 +495,21 @@ same(PyObject *stored, PyObject *value)
     return r;
 }
 
+/* kernels.kept: a merge's result value is what a cell already holds -- the very object, or an
+ * equal int, float or str; never an equal value of another type (1 for a stored True). */
+static int
+kept(PyObject *stored, PyObject *value)
+{
+    if (stored == value) {
+        return 1;
+    }
+    if (Py_TYPE(stored) != Py_TYPE(value) ||
+        !(PyLong_CheckExact(value) || PyFloat_CheckExact(value) || PyUnicode_CheckExact(value))) {
+        return 0;
+    }
+    return same(stored, value);
+}
+
 /* --- A small growable scratch vector, on the stack while short ---------------------------------- */
 
 typedef struct {
@@ -1096,9 +1111,9 @@ merge(CellsObject *self, PyObject *h1, PyObject *h2, PyObject *combine, int unio
                     }
                 }
                 if (v != NULL) {
-                    eq = same(v1, v);
+                    eq = kept(v1, v);
                     if (eq == 0) {
-                        eq = same(v2, v);
+                        eq = kept(v2, v);
                         reuse = eq > 0 ? (int32_t)c2 : END;
                     }
                     else if (eq > 0) {

@@ -418,7 +418,7 @@ class ListBuilder(_Cells):
             return h1  # a list merged with itself, the common join of a flow
         self._busy = True
         try:
-            cells = merge(self._keys, self._values, self._next, c1, c2, combine, union, self._same)
+            cells = merge(self._keys, self._values, self._next, c1, c2, combine, union)
         finally:
             self._busy = False
         return self._append(cells)

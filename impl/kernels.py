@@ -55,6 +55,16 @@ def same(stored: Any, value: Any) -> bool:
     return bool(stored == value)
 
 
+def kept(stored: Any, value: Any) -> bool:
+    """Whether a merge's result ``value`` is what a cell holding ``stored`` already holds: the
+    very object, or an equal int, float or string — never an equal value of another type
+    (SPEC §2: ``1`` where the model holds ``True`` is wrong) or a container equal to it but
+    not element by element of the same types."""
+    return stored is value or (
+        type(stored) is type(value) and type(value) in (int, float, str) and bool(stored == value)
+    )
+
+
 def walk(
     keys: Sequence[int], values: Sequence[Any] | None, nxt: Sequence[int], cell: int
 ) -> list[tuple[Any, Any]]:
@@ -139,7 +149,7 @@ def merge(
     c2: int,
     combine: Callable[[Any, Any], Any] | None,
     union: bool,
-    equal: Callable[[Any, Any], bool] = same,
+    equal: Callable[[Any, Any], bool] = kept,
 ) -> NewCells:
     """Intersect (or with ``union``, unite) the lists at ``c1`` and ``c2``: zip both chains from
     the top, then build the result bottom up on the tail it can share. ``combine`` (``None``: keep
@@ -148,7 +158,7 @@ def merge(
     A tail is shared whole where both chains reach the same cell (set forms only: a combine may
     change the values), or, for a union, where one chain runs out (the rest of the other holds
     the keys below both minimums: SPEC §2.1 law 5). A result entry whose input cell already holds
-    it on the same rest is that cell, not a copy (``equal`` compares values).
+    it on the same rest is that cell, not a copy (``equal``: ``kept``).
 
     pre: well_formed(keys, nxt) and (values is None or len(values) == len(keys))
     pre: 0 <= c1 < len(keys) and 0 <= c2 < len(keys)

@@ -19,6 +19,7 @@ from arenacheck.drive import run_program
 from arenacheck.engines import exhaust, stateful
 from arenacheck.engines.exhaust import Bounds
 from arenacheck.engines.forms import programs
+from arenacheck.engines.stateful.engine import Where
 from arenacheck.errors import ProgramError
 from arenacheck.implementation import load
 from arenacheck.ledger import allowed
@@ -159,3 +160,16 @@ def test_a_child_that_holds_one_builder_cuts_the_program_short(tmp_path: Path) -
 def test_accepting_the_opening_form_waives_the_several_builders_class() -> None:
     assert allowed(SEVERAL_BUILDERS, ["builder:new"])
     assert not allowed(SEVERAL_BUILDERS, ["record:*"])
+
+
+@pytest.mark.engine
+def test_the_stateful_engine_reports_a_bug_whose_state_outlives_the_example(
+    tmp_path: Path,
+) -> None:
+    """A process-wide table makes Hypothesis's replay of the failing example differ from the
+    example (it calls that inconsistent data generation): the violation found first is reported,
+    with the programs before it, never Hypothesis's inconsistency."""
+    path = resources.gallery() / "bugs" / "interned_across_builders.py"
+    where = Where(tmp_path, ImplSpec(str(path)), 5.0)
+    found = stateful.run("alist", load(str(path)), 10, seed_value=0, where=where)
+    assert found.failure is not None and found.failure.sequence_reproduced is True

@@ -40,7 +40,7 @@ def test_extensions_need_version_2_and_are_written_as_such() -> None:
         ("", "empty file"),
         ("[1]\n", "line 1: each line must be a JSON object"),
         ('{"program": "tree", "version": 1}\n', "unknown program kind 'tree'"),
-        ('{"program": "alist", "version": 4}\n', "unsupported version 4"),
+        ('{"program": "alist", "version": 5}\n', "unsupported version 5"),
         (
             '{"program": "alist", "version": 1}\n{"op": "insert", "src": 1, "key": 1, "value": 1}',
             "line 2: insert: variable 1 is not defined yet",

@@ -61,6 +61,13 @@ def add(sub: Any) -> None:
         "callbacks, raises or bad handles), which go deeper",
     )
     parser.add_argument(
+        "--values",
+        choices=["int", "typed"],
+        default="int",
+        help="alist values: ints (default), or the typed domain beside them (a bool and a float "
+        "equal to 1, a NaN, a tuple, a list: docs/exhaustive.md)",
+    )
+    parser.add_argument(
         "--long",
         action="store_true",
         help="alists: the long-run domain (runs of 2,000 keys, then the alphabet on them)",
@@ -130,6 +137,7 @@ def bounds_of(args: argparse.Namespace, structure: Structure) -> Any:
         long=args.long,
         commute=not args.every_order,
         relabel=not args.every_key,
+        values=args.values,
     )
 
 

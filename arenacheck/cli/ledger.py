@@ -17,6 +17,7 @@ from typing import Any
 from arenacheck.cli.common import UsageError
 from arenacheck.engines.base import Outcome
 from arenacheck.ledger import Ledger, allowed, classes, forms, parse_requirement, unmet
+from arenacheck.ledger import waived as is_waived
 
 #: The exit status of a run that is clean but left a required entry unreached.
 UNMET = 3
@@ -81,10 +82,10 @@ def finish(
     ``extra``'s fields), and return the exit status: ``status``, or 3 when there is no
     violation but a requirement is unmet or a program was cut short at a form not accepted."""
     accepting = accepted(args)
-    missing = unmet(ledger, required)
-    waived = [m for m in missing if allowed(m[0], accepting)]
-    missing = [m for m in missing if m not in waived]
     cut = ledger.cut_short()
+    missing = unmet(ledger, required)
+    waived = [m for m in missing if is_waived(m[0], accepting, cut)]
+    missing = [m for m in missing if m not in waived]
     refused = sorted(form for form in cut if not allowed(form, accepting))
     print(table(ledger) if args.ledger else compact(ledger))
     if missing and status == 0:  # (after a violation, what was not reached is no news)
@@ -106,7 +107,7 @@ def finish(
                 "entry": e,
                 "at_least": n,
                 "checks": ledger.count(e),
-                "accepted": allowed(e, accepting),
+                "accepted": is_waived(e, accepting, cut),
             }
             for e, n in required
         ]

@@ -11,6 +11,7 @@ arenacheck is installed (the ``pytest11`` entry point).
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="MODULE",
         help="a module exporting OPERATIONS of your own, checked with the bundled ones",
     )
+    for field in ("keys", "values"):
+        group.addoption(
+            f"--arenacheck-{field}",
+            metavar="MODULE:NAME",
+            default=None,
+            help=f"a Hypothesis strategy of your own drawing {field} (of the kinds programs "
+            "hold: docs/semantics.md, 'Keys and values'), for the stateful machines",
+        )
     group.addoption(
         "--arenacheck-timeout",
         type=float,
@@ -76,12 +85,26 @@ def _structures(config: pytest.Config) -> tuple[Structure, ...]:
     return STRUCTURES if chosen == "all" else (chosen,)
 
 
+def _strategy(config: pytest.Config, field: str) -> Any:
+    """The strategy ``--arenacheck-keys``/``--arenacheck-values`` names (``MODULE:NAME``)."""
+    named = config.getoption(f"arenacheck_{field}")
+    if named is None:
+        return None
+    module, _, name = named.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as err:
+        raise pytest.UsageError(f"--arenacheck-{field} {named}: {err}") from None
+
+
 class Checked:
     """The implementation under check, loaded once for the session and closed at its end."""
 
     def __init__(self, spec: ImplSpec, structures: tuple[Structure, ...]) -> None:
         self.spec, self.structures = spec, structures
         self._impl: Implementation | None = None
+        self.keys: Any = None  # the user's strategies (--arenacheck-keys, --arenacheck-values)
+        self.values: Any = None
 
     @property
     def impl(self) -> Implementation:
@@ -150,7 +173,11 @@ class MachineItem(ArenacheckItem):
 
         where = Where(Path(DEFAULT_OUT), self.checked.spec)
         settings = profile(self.profile_name)
-        outcome = examples(self.structure, self.checked.impl, settings, where=where)
+        checked = self.checked
+        outcome = examples(
+            self.structure, checked.impl, settings, where=where, keys=checked.keys,
+            values=checked.values,
+        )  # fmt: skip
         if outcome.failure is not None:
             raise Broken(outcome.failure)
         stats = outcome.stats
@@ -208,6 +235,7 @@ def pytest_collection_modifyitems(
 
         load_ops(Namespace(ops=config.getoption("arenacheck_ops")))
     checked = Checked(spec, _structures(config))
+    checked.keys, checked.values = (_strategy(config, field) for field in ("keys", "values"))
     config.stash[_CHECKED] = checked
     config.add_cleanup(checked.close)
     group = Group.from_parent(session, name="arenacheck", nodeid="arenacheck")

@@ -10,12 +10,14 @@ failed or defined none). Nothing here imports Hypothesis: the engine adapts it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from arenacheck.domains import HUGE_HANDLE
 from arenacheck.structures import Op
+from arenacheck.values import Box, Touchy, Unhashable, comparable, fresh, key_kind, value_kind
 
 T = TypeVar("T")
 
@@ -28,6 +30,10 @@ class Draw(Protocol):
     def choice(self, options: Sequence[T], label: str) -> T: ...
 
     def boolean(self, label: str) -> bool: ...
+
+    def drawn(self, strategy: Any, label: str) -> Any:
+        """A value of a user's own strategy (the stateful engine's ``keys=``/``values=``)."""
+        ...
 
 
 @dataclass
@@ -60,33 +66,150 @@ EDGE_KEYS = (INT64_MIN, INT64_MAX, 2**31, -(2**31) - 1)
 BAD_SCALARS: list[Any] = [-1, -(2**40), HUGE_HANDLE, True, False, "3", 1.5, None]
 
 
-def key(draw: Draw) -> int:
+def int_key(draw: Draw) -> int:
     """Mostly small keys so that lists collide; sometimes the extremes of the key range."""
     if draw.integer(0, 1, "edge key") == 1:
         return draw.choice(EDGE_KEYS, "key")
     return draw.integer(-4, 40, "key")
 
 
-def value(draw: Draw) -> int:
-    """Small values, values above 256 (the runner hands them over as fresh, non-identical ints),
-    and values near the top of 63 bits."""
-    kind = draw.integer(0, 2, "value kind")
+def numeric_key(draw: Draw) -> Any:
+    """Ints, floats equal to them (``1.0`` is the key ``1``: SPEC §2), floats between them,
+    bools and the infinities: one total order."""
+    base = draw.integer(-4, 40, "key")
+    kind = draw.integer(0, 3, "numeric kind")
+    if kind == 0:
+        return base
+    if kind == 1:
+        return float(base)
+    if kind == 2:
+        return base + 0.5
+    return draw.choice([True, False, -0.0, math.inf, -math.inf], "key")
+
+
+#: String keys: the empty one, ASCII, a NUL, and code points of two, three and four UTF-8 bytes
+#: (an implementation comparing encoded bytes of another encoding orders them differently).
+STRING_KEYS = ("", "a", "aa", "ab", "b", "k", "z", "A", "a\x00", "\xe9", "\u2603", "\U0001f600")
+
+
+def string_key(draw: Draw) -> str:
+    return draw.choice(STRING_KEYS, "key")
+
+
+def tuple_key(draw: Draw) -> tuple[Any, ...]:
+    """Tuples of an int and, sometimes, a string (shorter tuples order first)."""
+    head = draw.integer(0, 5, "key")
+    return (head,) if draw.boolean("short tuple") else (head, string_key(draw))
+
+
+def big_key(draw: Draw) -> int:
+    """Ints beyond 64 bits among small ones (in process, keys are ints of any size)."""
+    if draw.boolean("small key"):
+        return draw.integer(-4, 40, "key")
+    return draw.choice([2**64, 2**64 + 1, -(2**64) - 1, 2**100, -(2**100)], "key")
+
+
+#: The key orders an example may draw its keys from, one per example (SPEC §2: one total order
+#: per list); the first, ints, is what examples shrink to and at least half of them use.
+KEY_ORDERS: dict[str, Callable[[Draw], Any]] = {
+    "int": int_key,
+    "numeric": numeric_key,
+    "str": string_key,
+    "tuple": tuple_key,
+    "big": big_key,
+}
+#: A key no list of that order can be compared with: an insert of it into a non-empty list
+#: raises ``TypeError`` (SPEC §2.2).
+FOREIGN_KEYS = {"int": "k", "numeric": "k", "str": 0, "tuple": "k", "big": "k"}
+
+
+#: Where a user's own strategies for keys and values sit in ``Aim.memo`` (``machine_for``'s
+#: ``keys=`` and ``values=``): keys then come from it alone, values half the time.
+USER_KEYS, USER_VALUES = "user keys", "user values"
+
+
+def user_drawn(draw: Draw, aim: Aim, which: str) -> Any:
+    """A key or value of the user's strategy, which must be of a kind programs hold (they are
+    written to program files): a ``TypeError`` naming it otherwise."""
+    drawn = draw.drawn(aim.memo[which], which.removeprefix("user ").rstrip("s"))
+    kind = key_kind(drawn) if which == USER_KEYS else value_kind(drawn)
+    if kind is None:
+        raise TypeError(
+            f"the {which} strategy drew {drawn!r}, of no kind a program holds "
+            "(docs/semantics.md, 'Keys and values')"
+        )
+    return drawn
+
+
+def key_order(draw: Draw, aim: Aim) -> str:
+    """The example's key order, drawn by its first move that asks (``aim.memo``: every builder
+    of the example shares it); ``user`` with a strategy of the user's."""
+    if aim.memo.get(USER_KEYS) is not None:
+        return "user"
+    if "key order" not in aim.memo:
+        typed = draw.boolean("typed keys")
+        aim.memo["key order"] = draw.choice(list(KEY_ORDERS)[1:], "key order") if typed else "int"
+    order: str = aim.memo["key order"]
+    return order
+
+
+def key(draw: Draw, aim: Aim) -> Any:
+    """A key of the example's order."""
+    order = key_order(draw, aim)
+    return user_drawn(draw, aim, USER_KEYS) if order == "user" else KEY_ORDERS[order](draw)
+
+
+def foreign_key(draw: Draw, aim: Aim) -> Any:
+    """A key of another order than the example's (for a user's keys: ``"k"``, or ``0`` where
+    ``"k"`` compares with them)."""
+    order = key_order(draw, aim)
+    if order != "user":
+        return FOREIGN_KEYS[order]
+    return 0 if comparable("k", key(draw, aim)) else "k"
+
+
+#: Values that are not ints (SPEC §2: "values are any objects"), by kind: scalars, containers and
+#: objects with their own ``==`` (``arenacheck.values``). Copied each time they are drawn.
+SCALAR_VALUES: tuple[Any, ...] = (
+    True, False, None, 0.0, -0.0, 1.0, 1.5, math.nan, math.inf, -math.inf,
+    "", "x", "value", 2**64 + 1, -(2**70),
+)  # fmt: skip
+CONTAINER_VALUES: tuple[Any, ...] = (
+    (), (1,), (1, "a"), (1, (2, 3.5)), [], [1], [1, [2]], {}, {"a": 1}, {1: [None]},
+)  # fmt: skip
+OBJECT_VALUES: tuple[Any, ...] = (
+    Box(1), Box("a"), Box((1, 2)), Unhashable(1), Unhashable([1]), Touchy(1),
+)  # fmt: skip
+
+
+def value(draw: Draw, aim: Aim | None = None) -> Any:
+    """Half the time ints as ever — small ones, ones above 256 (handed over as fresh,
+    non-identical ints), ones near the top of 63 bits — and else a value of another kind:
+    scalars (floats, NaN, bools, ``None``, strings, big ints), containers, objects; or, given
+    a strategy of the user's (``aim.memo``), one of its values."""
+    kind = draw.integer(0, 5, "value kind")
+    if kind >= 3 and aim is not None and aim.memo.get(USER_VALUES) is not None:
+        return user_drawn(draw, aim, USER_VALUES)
     if kind == 0:
         return draw.integer(-3, 3, "value")
     if kind == 1:
         return draw.integer(257, 10**6, "value")
-    return draw.choice([-(2**62), 2**62], "value")
+    if kind == 2:
+        return draw.choice([-(2**62), 2**62], "value")
+    palette = (SCALAR_VALUES, CONTAINER_VALUES, OBJECT_VALUES)[kind - 3]
+    return fresh(draw.choice(palette, "value"))
 
 
 def key_for(draw: Draw, aim: Aim, var: int) -> Any:
-    """Half the time a key already in ``var`` (when it has any), else any key; rarely a string,
-    which an int list cannot compare (SPEC §2.2: the comparison's ``TypeError``)."""
-    if rarely(draw, 25, "string key"):
-        return draw.choice(["a", "k"], "key")
-    present = [k for k, _ in aim.session.contents(var) or [] if isinstance(k, int)]
+    """Half the time a key already in ``var`` (when it has any), else any key of the example's
+    order; rarely a foreign one, which the list cannot compare (SPEC §2.2: the comparison's
+    ``TypeError``)."""
+    if rarely(draw, 25, "foreign key"):
+        return foreign_key(draw, aim)
+    present = [k for k, _ in aim.session.contents(var) or []]
     if present and draw.boolean("present key"):
         return draw.choice(present, "key")
-    return key(draw)
+    return key(draw, aim)
 
 
 def live(draw: Draw, aim: Aim, label: str) -> int:

@@ -39,6 +39,7 @@ from arenacheck.ops import Operation, changes, operations
 from arenacheck.protocol.child import DEFAULT_TIMEOUT, Child
 from arenacheck.protocol.wire import Client, ExternalHandle, Wire
 from arenacheck.structures import Op, Structure
+from arenacheck.values import encode_line
 
 __all__ = ["DEFAULT_TIMEOUT", "External", "ExternalHandle"]
 
@@ -209,7 +210,7 @@ class ExternalLists(Calls):
         steps = reply["steps"]
         if len(steps) != len(keys):
             got = f"{len(steps)} steps for {len(keys)} keys"
-            self.wire.child.fail(laws.PROTOCOL_MALFORMED, json.dumps(op), got)
+            self.wire.child.fail(laws.PROTOCOL_MALFORMED, json.dumps(encode_line(op)), got)
         handles = [ExternalHandle(-1, raw) for raw, _ in steps]  # only compared, never read
         handles[-1] = ExternalHandle(self.defined, reply["handle"])
         totals = [before, *(cells for _, cells in steps)]
@@ -238,11 +239,11 @@ class ExternalLists(Calls):
         self.wire.own(self)
         by_var = {self._var(h): h for h in handles if self._var(h)}
         lines = [self.tag(self._read_line("items", by_var[var])) for var in wanted]
-        texts = [json.dumps(line) for line in lines]
+        texts = [json.dumps(encode_line(line)) for line in lines]
         self._fetched.clear()
         answers = self.wire.child.exchange_many(texts)
-        for var, line, text in zip(wanted, lines, answers, strict=True):
-            reply = self.wire.check("alist", json.dumps(line), line["op"], text)
+        for var, line, sent, text in zip(wanted, lines, texts, answers, strict=True):
+            reply = self.wire.decoded(sent, self.wire.check("alist", sent, line["op"], text))
             if "items" in reply and "error" not in reply and "unsupported" not in reply:
                 self._fetched[var] = [(k, v) for k, v in reply["items"]]
 

@@ -23,6 +23,7 @@ from arenacheck.interpreter import ListProgram, MapProgram
 from arenacheck.ops import operations
 from arenacheck.program import BUILDER
 from arenacheck.structures import STRUCTURES, Op
+from arenacheck.values import decode_line, encode
 
 Reply = dict[str, Any]
 
@@ -76,7 +77,11 @@ class Server:
                 return None
             if not self.sides:
                 raise ProgramError(None, "an operation before any header")
-            reply = self.apply(message)
+            try:
+                message = decode_line(message)
+            except ValueError as err:
+                raise ProgramError(None, f"{message.get('op')}: {err}") from None
+            reply = encoded(self.apply(message))
         except ProgramError as err:
             reply = {"error": f"ProgramError: {str(err).removeprefix('line None: ')}"}
         except Exception as err:
@@ -93,6 +98,23 @@ class Server:
         if not is_int(number) or not 0 <= number < len(self.sides):
             raise ProgramError(None, f"no builder {json.dumps(number)} is open")
         return self.sides[number].apply(message)
+
+
+def encoded(reply: Reply) -> Reply:
+    """``reply`` with the keys and values it reads back in the typed encoding; an object of no
+    kind (an implementation's own) as its ``repr``, which no model value matches."""
+    if "items" in reply:
+        reply = {**reply, "items": [[_encoded(k), _encoded(v)] for k, v in reply["items"]]}
+    if "value" in reply:
+        reply = {**reply, "value": _encoded(reply["value"])}
+    return reply
+
+
+def _encoded(value: Any) -> Any:
+    try:
+        return encode(value)
+    except ValueError:
+        return repr(value)
 
 
 def serve(impl: object, stdin: IO[str], stdout: IO[str]) -> None:

@@ -18,10 +18,12 @@ from arenacheck.ops import operation, operations
 from arenacheck.program import BUILDER
 from arenacheck.protocol.child import Child
 from arenacheck.structures import Op, Structure
+from arenacheck.values import decode, encode_line
 
-#: The header every builder starts with; version 2 because the runner may send any operation of
-#: docs/programs.md (an adapter answers what it cannot do with ``{"unsupported": true}``).
-VERSION = 2
+#: The header every builder starts with: the highest version the runner may send, any operation
+#: of docs/programs.md and keys and values of every kind in the typed encoding (an adapter
+#: answers what it cannot do, or hold, with ``{"unsupported": true}``).
+VERSION = 4
 
 
 #: Error kinds a reply may name (``{"error": "Kind: message"}``), as the runner compares them.
@@ -138,7 +140,7 @@ class Wire:
     def call(self, client: Client, op: Op) -> dict[str, Any]:
         """Send ``op`` for ``client`` and return its checked reply (errors included)."""
         self.own(client)
-        line = json.dumps(op)
+        line = json.dumps(encode_line(op))
         return self.check(client.structure, line, op["op"], self.child.exchange(line))
 
     def own(self, client: Client) -> None:
@@ -180,6 +182,19 @@ class Wire:
             self.child.fail(laws.PROTOCOL_MALFORMED, line, f"{text!r} (expected {shape})")
         return reply
 
+    def decoded(self, line: str, reply: dict[str, Any]) -> dict[str, Any]:
+        """``reply`` with the keys and values it reads back decoded (``values.decode``); one
+        that is no encoding is a malformed reply. (Replies are logged as sent, so that a replay
+        compares JSON, where a NaN equals a NaN.)"""
+        try:
+            if "items" in reply:
+                reply = {**reply, "items": [[decode(k), decode(v)] for k, v in reply["items"]]}
+            if "value" in reply:
+                reply = {**reply, "value": decode(reply["value"])}
+        except ValueError as err:
+            self.child.fail(laws.PROTOCOL_MALFORMED, line, f"{json.dumps(reply)[:200]} ({err})")
+        return reply
+
 
 class Client:
     """One builder on the far side: its wire, its number among its program's builders, and the
@@ -218,8 +233,10 @@ class Client:
             reply = {**reply, "handle": self.handle(reply["handle"])}
         if reply.get("steps"):
             reply = {**reply, "steps": [[self.handle(h), n, *r] for h, n, *r in reply["steps"]]}
+        sent = json.dumps(encode_line(op))
         if changes_state:
-            self.log.append((json.dumps(op), reply))
+            self.log.append((sent, reply))
+        reply = self.wire.decoded(sent, reply)
         if reply.get("unsupported") is True:
             self.wire.unsupported.add(feature(op))
             raise Unsupported(op)
@@ -249,7 +266,7 @@ class Client:
     def read(self, op: Op) -> dict[str, Any]:
         """A read: the runner asks the same question several ways in a row (``get``, ``in``,
         ``[]``...), and nothing can change in between, so one line answers them all."""
-        line = json.dumps(op)
+        line = json.dumps(encode_line(op))
         if self._read is not None and self._read[0] == line:
             return self._read[1]
         reply = self.call(op)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from arenacheck import laws
+from arenacheck import laws, values
 from arenacheck import strict as strictness
 from arenacheck.callbacks import attempt
 from arenacheck.errors import (
@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 
 
 def fresh(value: Any) -> Any:
-    """An int equal to ``value`` but (above 256) never the same object, so ``is`` cannot pass
-    for ``==``: an implementation that tests identity instead of equality is caught."""
-    return int(str(value)) if type(value) is int else value
+    """A value equal to ``value`` that shares no object with it (``values.fresh``), so ``is``
+    cannot pass for ``==``: an implementation that tests identity instead of equality is
+    caught."""
+    return values.fresh(value)
 
 
 def kind(err: BaseException | None) -> str | None:
@@ -72,12 +73,17 @@ def names_handle(message: str, handle: Any) -> bool:
 
 
 def kinds(op: Op) -> str:
-    """What an operation holds besides ints, as a cut-short form names it (``+key=str``): an
+    """What an operation holds besides ints within 64 bits and ``None``, as a cut-short form
+    names it (``+key=str``, ``+value=float:nan``: the kinds of ``arenacheck.values``): an
     implementation that cannot store a kind of key or value answers it unsupported, and a user
     accepts exactly that (``--allow-unsupported '*+key=str'``)."""
-    named = [
+    named = []
+    for field, kind_of in (("key", values.key_kind), ("value", values.value_kind)):
+        if field in op and (kind := kind_of(op[field]) or "other") not in ("int", "none"):
+            named.append(f"{field}={kind}")
+    named += [
         f"{field}={type(op[field]).__name__}"
-        for field in ("key", "value", "index", "scope")
+        for field in ("index", "scope")
         if field in op and type(op[field]) is not int and op[field] is not None
     ]
     return "".join(f"+{kind}" for kind in named)

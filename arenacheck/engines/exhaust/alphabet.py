@@ -5,6 +5,7 @@ operation each state allows — and the symmetries that keep one program of each
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from arenacheck.ops.alist.merge import AFTERS
 from arenacheck.ops.base import Small
 from arenacheck.strict import CONFLICT_CHOICE
 from arenacheck.structures import Op, Structure
+from arenacheck.values import encode, encode_line
 
 #: The keys every alist domain holds and no relabelling moves: both edges of the 64-bit range
 #: (an implementation that special-cases an edge is caught there, not relabelled away).
@@ -29,6 +31,11 @@ EDGE_SCOPES = (2**32 - 1,)
 #: 31 bits, and negative in signed 32), then small ones.
 SCOPE_POOL = (0, 2**31, 2**16, 2**8, 1, 2, 3)
 VALUES = (1, 300)  # 300: above CPython's small ints, so ``is`` cannot pass for ``==``
+#: The typed value domain (``--values typed``): beside the ints, values equal to ``1`` of other
+#: types (a bool, a float), a NaN, a tuple and a list (SPEC §2: read back by type and ``==``).
+TYPED_VALUES: tuple[Any, ...] = (1, 300, True, 1.0, math.nan, (1,), [1])
+#: The value domains by name.
+VALUE_DOMAINS: dict[str, tuple[Any, ...]] = {"int": VALUES, "typed": TYPED_VALUES}
 #: Record indices, in the order the domain takes them (adjacent and gapped, and the top edge).
 INDEX_POOL = (0, 1, 2**32 - 1, 3, 2, 5, 4, 7)
 BAD_HANDLES = (-1, True)
@@ -53,7 +60,7 @@ class Bounds:
     domain instead; ``commute``: interval operations the model cannot tell apart in either order
     run in one order only (``ordered``); ``relabel``: one program of each class of interior keys
     (or small scopes) relabelled in order (``canonical_keys``) — off, every program over the
-    domain runs."""
+    domain runs; ``values``: the alist value domain (``VALUE_DOMAINS``: ``int``, or ``typed``)."""
 
     structure: Structure
     max_ops: int
@@ -63,6 +70,7 @@ class Bounds:
     long: bool = False
     commute: bool = True
     relabel: bool = True
+    values: str = "int"
 
     def domain(self) -> dict[str, Any]:
         """What the programs range over, as the certificate states it (one builder each: no
@@ -79,7 +87,7 @@ class Bounds:
             "builders": 1,
             "keys": list(LONG_KEYS) if self.long else keys(self.keys),
             "foreign key": FOREIGN_KEY,
-            "values": list(VALUES),
+            "values": [encode(v) for v in VALUE_DOMAINS[self.values]],
             "bad handles": list(BAD_HANDLES),
             "long runs": [LONG_RUN, -LONG_RUN] if self.long else [],
         }
@@ -123,7 +131,7 @@ def small(session: Any, bounds: Bounds) -> Small:
     return Small(
         session=session,
         keys=list(LONG_KEYS) if bounds.long else keys(bounds.keys),
-        values=VALUES,
+        values=VALUE_DOMAINS[bounds.values],
         full=bounds.alphabet == "full",
         foreign=FOREIGN_KEY,
         bad_handles=BAD_HANDLES,
@@ -184,4 +192,4 @@ def canonical_keys(ops: Sequence[Op], bounds: Bounds) -> int:
 
 
 def _text(ops: Sequence[Op]) -> str:
-    return json.dumps(list(ops), sort_keys=True)
+    return json.dumps([encode_line(op) for op in ops], sort_keys=True)

@@ -22,6 +22,7 @@ written under ``$ARENACHECK_FAILURES`` (``arenacheck-failures``).
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections import deque
@@ -38,7 +39,7 @@ from arenacheck.implementation import Implementation
 from arenacheck.ledger import dump_entries
 from arenacheck.ops import Operation, changes, operations
 from arenacheck.ops.alist.bad_handle import CALLS
-from arenacheck.ops.draw import may_overflow
+from arenacheck.ops.draw import CONTAINER_VALUES, OBJECT_VALUES, SCALAR_VALUES, may_overflow
 from arenacheck.program import Program
 from arenacheck.report import DEFAULT_OUT, write_failure, write_sequence
 from arenacheck.sessions.alist import AlistSession
@@ -47,6 +48,7 @@ from arenacheck.sessions.intervals import IntervalSession
 from arenacheck.strict import NONE, Strictness, parse
 from arenacheck.structures import Op, Structure
 from arenacheck.targets import ImplSpec
+from arenacheck.values import encode_line, fresh, same_value
 from arenacheck.verdicts import Stats, Verdict, Violation, ViolationFound, short
 
 MAX_OPS = 64
@@ -109,10 +111,10 @@ class Context:
         return self.alists.live()
 
     def present(self) -> list[int]:
-        """The int keys of the list the operation works on (its ``src`` or ``var``)."""
+        """The keys of the list the operation works on (its ``src`` or ``var``)."""
         of = self.op.get("src", self.op.get("var"))
         items = self.alists.contents(of) if of is not None else None
-        return [k for k, _ in items or [] if type(k) is int]
+        return [k for k, _ in items or []]
 
     def recorded(self) -> list[int]:
         return [i for i, _ in self.maps.records]
@@ -133,15 +135,35 @@ def _var(b: int, ctx: Context) -> Any:
 
 def _key(b: int, ctx: Context) -> Any:
     """A key: small ints, a key the list holds (when it holds any), the top of the key range,
-    or a string (a key of a foreign type: ``TypeError`` on a list of ints)."""
+    a key of another order (``TYPED_KEYS``: on ``EMPTY`` a list of that order, on a list of
+    ints the comparison's ``TypeError``, SPEC §2.2), or a string."""
     if b == 255:
         return "k"
     if b == 254:
         return INT64_MAX
+    if b >= 240:
+        return TYPED_KEYS[b - 240]
     present = ctx.present()
     if b >= 192 and present:
         return present[b % len(present)]
     return b - 8
+
+
+#: The keys bytes 240 to 253 stand for: strings, floats (one equal to an int), a bool, ints
+#: beyond 64 bits and tuples.
+TYPED_KEYS: list[Any] = [
+    "a", "ab", "\xe9", "\u2603", 0.5, 1.0, 2.5, True, math.inf, 2**64, -(2**64) - 1, (1,),
+    (1, "a"), (2,),
+]  # fmt: skip
+#: The values a byte of 192 or more stands for: SPEC §2's other kinds (``ops.draw``'s palettes).
+TYPED_VALUES: list[Any] = [*SCALAR_VALUES, *CONTAINER_VALUES, *OBJECT_VALUES]
+
+
+def _value(b: int, ctx: Context) -> Any:
+    """An int (or ``None``) for bytes below 192, else a value of another kind (a fresh copy)."""
+    if b < 192:
+        return VALUES[b % len(VALUES)]
+    return fresh(TYPED_VALUES[(b - 192) % len(TYPED_VALUES)])
 
 
 def _combine(b: int, ctx: Context) -> Any:
@@ -192,7 +214,7 @@ def _scope(b: int, ctx: Context) -> Any:
 CODECS: dict[str, Codec] = {
     "var": _var,
     "key": _key,
-    "value": pick(VALUES),
+    "value": _value,
     "start": lambda b, ctx: b - 128,
     "step": pick(STEPS),
     "count": _count,
@@ -336,7 +358,7 @@ def hand_over(program: Program, violation: Violation, folder: Path) -> None:
     write_failure(program, violation.law, folder)
     seen = {
         "line": violation.line,
-        "op": violation.op,
+        "op": encode_line(violation.op),
         "law": violation.law,
         "expected": short(violation.expected),
         "actual": short(violation.actual),
@@ -379,7 +401,7 @@ def one_input(
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
+    return same_value(a, b)
 
 
 def encode_op(op: Op, session: Session) -> list[int] | None:
@@ -427,7 +449,7 @@ def encode(program: Program, impl: object = None) -> bytes:
         if chunk is None:
             continue
         decoded = decode_op(Choices(bytes(chunk)), run.session)
-        if decoded != op:
+        if encode_line(decoded) != encode_line(op):  # (by encoding: a NaN is a NaN there)
             continue  # the byte language reads these bytes differently here: leave it out
         try:
             run.step(decoded)

@@ -28,12 +28,17 @@ from arenacheck.implementation import Implementation
 from arenacheck.ledger import load_entries
 from arenacheck.program import Program, read, read_all
 from arenacheck.structures import Structure
+from arenacheck.values import decode_line
 from arenacheck.verdicts import Stats, Violation
 
 STATUS = re.compile(
     r"#(?P<runs>\d+)\s+\w+\s+(?:cov: (?P<cov>\d+)\s+ft: \d+\s+)?corp: (?P<corp>\d+)/\S+"
     r"(?:.*?exec/s: (?P<rate>\d+))?"
 )
+
+
+#: How many lines of a failed target's output its error carries.
+TAIL_LINES = 12
 
 
 @dataclass
@@ -44,10 +49,16 @@ class Progress:
     rates: dict[int, int] = field(default_factory=dict)
     coverage: int = 0
     corpus: int = 0
+    #: The last lines of each job's output that are not status lines: what a target that
+    #: failed said (an uncaught exception, libFuzzer's own reason).
+    said: dict[int, list[str]] = field(default_factory=dict)
 
     def read(self, job: int, line: str) -> None:
         match = STATUS.search(line)
         if match is None:
+            kept = self.said.setdefault(job, [])
+            kept.append(line.rstrip())
+            del kept[:-TAIL_LINES]
             return
         self.runs[job] = int(match["runs"])
         if match["rate"]:
@@ -113,6 +124,8 @@ def _fuzz(
     flags = [f"-max_total_time={max(1, int(seconds))}", f"-artifact_prefix={out}/", *extra]
     if not any(flag.startswith("-use_value_profile") for flag in extra):
         flags.append("-use_value_profile=1")  # measured: finds the planted bugs sooner
+    if not any(flag.startswith(("-rss_limit_mb", "-malloc_limit_mb")) for flag in extra):
+        flags += memory_limits()
     ledgers = [scratch / f"ledger-{structure}-{number}.json" for number in range(settings.jobs)]
     processes = [
         subprocess.Popen(
@@ -159,12 +172,37 @@ def _fuzz(
     outcome = Outcome("fuzz", structure, time.monotonic() - started, stats, progress.describe())
     found = _found(found_dir) if failed else None
     if failed and found is None:
-        outcome.error = "a target process failed without a program file: see its output above"
+        said = [
+            f"job {n} (exit {p.returncode}): " + " | ".join(progress.said.get(n, [])[-TAIL_LINES:])
+            for n, p in enumerate(processes)
+            if p.returncode not in (0, -15)
+        ]
+        outcome.error = "a target process failed without a program file: " + "; ".join(said)
     elif not failed and not progress.total:
         outcome.error = "the fuzzer ran nothing (no status line in its output)"
     elif not failed and not progress.coverage:
         outcome.error = "no coverage: the code under test was imported before instrumentation"
     return outcome, found
+
+
+#: libFuzzer's own default memory limit, in MB: what a target may use beyond what it inherits.
+RSS_LIMIT_MB = 2048
+
+
+def memory_limits() -> list[str]:
+    """libFuzzer's memory limits, counted from what the target inherits. Linux carries a
+    process's peak resident size across ``fork`` and ``exec`` into its child (``ru_maxrss``),
+    and libFuzzer reads its limit against that peak: started from a process that once held more
+    than 2 GB (a long test session), every target would report out-of-memory on its first
+    input. The limit is therefore this process's peak plus libFuzzer's default, and one
+    allocation stays capped at the default."""
+    try:
+        import resource
+
+        inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KB on Linux
+    except (ImportError, OSError):
+        inherited = 0
+    return [f"-rss_limit_mb={RSS_LIMIT_MB + inherited}", f"-malloc_limit_mb={RSS_LIMIT_MB}"]
 
 
 def _found(folder: Path) -> Found | None:
@@ -175,5 +213,6 @@ def _found(folder: Path) -> Found | None:
         return None
     sequences = sorted((folder / "before").glob("*.jsonl"))
     before = read_all(sequences[0])[:-1] if sequences else []
-    violation = Violation(**json.loads((folder / "violation.json").read_text()))
+    seen = json.loads((folder / "violation.json").read_text())
+    violation = Violation(**{**seen, "op": decode_line(seen["op"])})
     return Found(read(programs[0]), violation, before)

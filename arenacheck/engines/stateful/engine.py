@@ -67,13 +67,16 @@ def examples(
     settings_: settings,
     strict: Strictness = NONE,
     where: Where = Where(),
+    keys: Any = None,
+    values: Any = None,
 ) -> Outcome:
     """The profile's examples (``max_examples`` of ``settings_``), once, whatever the time: what
     a test suite runs (the pytest plugin). A failure is shrunk as a program, as ``run`` does,
-    not by Hypothesis, which takes minutes on a long list."""
+    not by Hypothesis, which takes minutes on a long list. ``keys``, ``values``: a user's own
+    strategies (``machine_for``)."""
     return run(
         structure, impl, 0.0, None, settings_, None, settings_.max_examples, strict=strict,
-        where=where,
+        where=where, keys=keys, values=values,
     )  # fmt: skip
 
 
@@ -89,6 +92,8 @@ def run(
     backend: str = "hypothesis",
     strict: Strictness = NONE,
     where: Where = Where(),
+    keys: Any = None,
+    values: Any = None,
 ) -> Outcome:
     """Run batches of examples until ``budget`` seconds pass or a violation is found.
 
@@ -107,7 +112,10 @@ def run(
     # The programs run before a violation, for a program sequence; not under the solver, whose
     # symbolic values must not outlive the example that drew them.
     history: list[Program] | None = None if one_test else []
-    machine = machine_for(structure, impl, stats, deadline, not one_test, strict, history)
+    first: list[ViolationFound] | None = None if one_test else []
+    machine = machine_for(
+        structure, impl, stats, deadline, not one_test, strict, history, first, keys, values
+    )
     base = profile_settings or profile()
     number = 0
     while True:
@@ -133,7 +141,7 @@ def run(
         except BudgetSpent:
             return _outcome(structure, stats, started)
         except (ViolationFound, Flaky) as error:
-            found = _violation_in(error)
+            found = first[0] if first else _violation_in(error)
             if found is None and _spent(error):
                 return _outcome(structure, stats, started)  # (as below)
             if found is None or found.program is None:

@@ -25,12 +25,12 @@ from arenacheck import resources
 from arenacheck.drive import Drive
 from arenacheck.implementation import Implementation, adapt, feature
 from arenacheck.ops import changes, operations
-from arenacheck.ops.draw import Aim, Move, rarely
+from arenacheck.ops.draw import USER_KEYS, USER_VALUES, Aim, Move, rarely
 from arenacheck.program import BUILDER, Program
 from arenacheck.sessions.alist import AlistSession
 from arenacheck.strict import NONE, Strictness
 from arenacheck.structures import Op, Structure
-from arenacheck.verdicts import Stats
+from arenacheck.verdicts import Stats, ViolationFound
 
 T = TypeVar("T")
 
@@ -53,6 +53,9 @@ class HypothesisDraw:
     def boolean(self, label: str) -> bool:
         drawn: bool = self.data.draw(st.integers(0, 1), label=label) == 1
         return drawn
+
+    def drawn(self, strategy: Any, label: str) -> Any:
+        return self.data.draw(strategy, label=label)
 
 
 #: One example in this many starts from a traced program; the rest start empty.
@@ -81,6 +84,13 @@ class ProgramMachine(RuleBasedStateMachine):
     #: of one run: a violation that needs them is reported with them, as a program sequence).
     history: list[Program] | None = None
     HISTORY = 200
+    #: The first violation an example of this run raised (shared like ``history``): when
+    #: Hypothesis replays that example and the implementation's process-wide state makes the
+    #: replay differ, Hypothesis reports its own inconsistency, not the violation.
+    first: list[ViolationFound] | None = None
+    #: A user's own strategies for keys and values (``machine_for``), or None: the engine's.
+    keys: Any = None
+    values: Any = None
 
     def __init__(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -90,7 +100,8 @@ class ProgramMachine(RuleBasedStateMachine):
         pool = [0] if self.structure == "alist" else None
         #: What the moves aim at, a builder each (the program's own first), and the one the
         #: moves make their lines on now.
-        self.aims = [Aim(self.drive.session, pool=pool, bulk=self.from_traces)]
+        memo = {USER_KEYS: self.keys, USER_VALUES: self.values}
+        self.aims = [Aim(self.drive.session, pool=pool, memo=memo, bulk=self.from_traces)]
         self.target = 0
         self.failed = False
 
@@ -143,9 +154,15 @@ class ProgramMachine(RuleBasedStateMachine):
             return False
         try:
             return self.drive.step(op)
-        except BaseException:
+        except BaseException as error:
             self.failed = True
+            self.remember(error)
             raise
+
+    def remember(self, error: BaseException) -> None:
+        """Keep ``error`` if it is this run's first violation."""
+        if isinstance(error, ViolationFound) and self.first is not None and not self.first:
+            self.first.append(error)
 
     def make(self, op: Op) -> int | None:
         """Apply ``op`` on the builder aimed at; the variable it defined (None if it defines
@@ -190,7 +207,11 @@ class ProgramMachine(RuleBasedStateMachine):
         try:
             if not self.failed and not self.stopped:
                 self.finish()
-                self.drive.end()
+                try:
+                    self.drive.end()
+                except BaseException as error:
+                    self.remember(error)
+                    raise
                 if self.history is not None:
                     self.history.append(self.drive.program())
                     del self.history[: -self.HISTORY]
@@ -249,8 +270,14 @@ def machine_for(
     from_traces: bool = True,
     strict: Strictness = NONE,
     history: list[Program] | None = None,
+    first: list[ViolationFound] | None = None,
+    keys: Any = None,
+    values: Any = None,
 ) -> type[ProgramMachine]:
-    """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test."""
+    """A machine class checking ``impl``; its ``TestCase`` is a unittest/pytest test. ``keys``
+    and ``values``: Hypothesis strategies of the user's own, drawing keys (one total order)
+    and values of the kinds programs hold (docs/semantics.md, "Keys and values"): keys then
+    come from ``keys`` alone, values from ``values`` half the time, ints the other half."""
     base = machine_class(structure)
     adapted = adapt(impl, (structure,))
     name = f"{base.__name__}[{adapted.name}]"
@@ -261,5 +288,8 @@ def machine_for(
         "from_traces": from_traces,
         "strict": strict,
         "history": history,
+        "first": first,
+        "keys": keys,
+        "values": values,
     }
     return type(name, (base,), attributes)

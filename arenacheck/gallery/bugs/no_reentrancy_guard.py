@@ -23,4 +23,4 @@ class ListBuilder(impl.ListBuilder):
             return (h1 if c2 < 0 else h2) if union else EMPTY
         # the bug: no ``self._busy = True`` around the callback
         columns = (self._keys, self._values, self._next)
-        return self._append(merge(*columns, c1, c2, combine, union, self._same))
+        return self._append(merge(*columns, c1, c2, combine, union))

@@ -20,7 +20,7 @@ def merge(
     c2: int,
     combine: Any,
     union: bool,
-    equal: Any = kernels.same,
+    equal: Any = kernels.kept,
 ) -> Any:
     swapped = None if combine is None else (lambda a, b: combine(b, a))  # the bug
     return _merge(keys, values, nxt, c1, c2, swapped, union, equal)

@@ -4,11 +4,13 @@ that list's handle, which may be any earlier list's. SPEC's allocation laws are 
 ("allocating less is welcome") and handle values are the implementation's: only a no-op must
 return the input itself, and an empty result ``EMPTY``."""
 
+import json
 from typing import Any
 
 from arenacheck.impl import pure as impl
 from arenacheck.impl.kernels import NewCells
 from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
+from arenacheck.values import encode
 
 STRUCTURE = "alist"
 FREEDOM = "allocating fewer cells than a bound"
@@ -25,10 +27,10 @@ class ListBuilder(impl.ListBuilder):
         return self._put(h, key, value, None, replace=False)  # every cell through ``_cell``
 
     def _cell(self, key: Any, value: Any, nxt: int) -> int:
-        try:
-            signature = (type(key), key, type(value), value, nxt)
+        try:  # the value by its encoding: equal, and of the same types throughout (SPEC §2)
+            signature = (type(key), key, json.dumps(encode(value)), nxt)
             known = self._known.get(signature)
-        except TypeError:  # an unhashable key or value: never shared
+        except (TypeError, ValueError):  # an unhashable key, a value of no kind: never shared
             return super()._cell(key, value, nxt)
         if known is None:
             known = self._known[signature] = super()._cell(key, value, nxt)

@@ -7,6 +7,7 @@ from typing import Any
 
 from arenacheck.impl import pure as impl
 from arenacheck.impl.pure import EMPTY, IntervalMapBuilder
+from arenacheck.values import same_entries
 
 STRUCTURE = "alist"
 FREEDOM = "returning an input's handle for a result equal to it"
@@ -17,6 +18,7 @@ __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 class ListBuilder(impl.ListBuilder):
     def _merge(self, h1: Any, h2: Any, combine: Any, union: bool) -> Any:
         result = super()._merge(h1, h2, combine, union)
-        if result not in (h1, h2) and result is not None and self.items(result) == self.items(h2):
+        equal = result is not None and same_entries(self.items(result), self.items(h2))
+        if result not in (h1, h2) and equal:
             return h2
         return result

@@ -155,7 +155,7 @@ class Extend(AlistOperation):
             count = draw.integer(1, 12, "count")
             step = draw.choice([1, 2, -1, 3, -5], "step")
             start = draw.integer(-50, 50, "start")
-            yield self.line(src=src, start=start, step=step, count=count, value=value(draw))
+            yield self.line(src=src, start=start, step=step, count=count, value=value(draw, aim))
 
         def long_run(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             """Rarely, 2,000 keys in a row (law 6) from EMPTY, at once merged with another list.
@@ -170,7 +170,9 @@ class Extend(AlistOperation):
                 return
             step = -1 if rarely(draw, 5, "decreasing") else 1
             start = draw.integer(-50, 50, "start")
-            made = yield self.line(src=0, start=start, step=step, count=2000, value=value(draw))
+            made = yield self.line(
+                src=0, start=start, step=step, count=2000, value=value(draw, aim)
+            )
             if made is None:
                 return
             merges = [op for op in operations("alist").values() if isinstance(op, Merge)]

@@ -12,8 +12,9 @@ from arenacheck.callbacks import attempt
 from arenacheck.domains import KEY, VAR
 from arenacheck.ops.alist.lists import FOREIGN, LANDS, TWO_LISTS, AlistOperation, place
 from arenacheck.ops.base import Done, Small, fields
-from arenacheck.ops.draw import Aim, Draw, key_for, live, rarely
+from arenacheck.ops.draw import Aim, Draw, foreign_key, key_for, live, rarely
 from arenacheck.structures import MISSING, Op
+from arenacheck.values import same_value
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
@@ -40,7 +41,8 @@ class Get(AlistOperation):
             expected, model_err = attempt(partial(read, lists.model_reader, var.model))
             actual, impl_err = attempt(partial(read, lists.impl_reader, var.impl))
             session.same_outcome(model_err, impl_err)
-            session.check(laws.CONTENTS, expected == actual, expected, actual, name)
+            same = same_value(actual, expected)
+            session.check(laws.CONTENTS, same, expected, actual, name)
 
     def perform(self, side: ListProgram, op: Op) -> Done:
         return Done(value=side.reader.get(side.var(op["var"]), op["key"], MISSING))
@@ -70,7 +72,8 @@ class Get(AlistOperation):
     def moves(self) -> dict[str, Move]:
         def get(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             var = live(draw, aim, "var")
-            key = "k" if rarely(draw, 8, "foreign key") else key_for(draw, aim, var)
+            foreign = rarely(draw, 8, "foreign key")
+            key = foreign_key(draw, aim) if foreign else key_for(draw, aim, var)
             yield self.line(var=var, key=key)
 
         return {"get": get}

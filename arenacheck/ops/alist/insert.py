@@ -11,6 +11,7 @@ from arenacheck.domains import KEY, VALUE, VAR
 from arenacheck.ops.alist.lists import Put
 from arenacheck.ops.base import Small, fields
 from arenacheck.ops.draw import Aim, Draw, key_for, live, value
+from arenacheck.ops.draw import foreign_key as foreign
 from arenacheck.structures import Op
 
 if TYPE_CHECKING:
@@ -57,15 +58,18 @@ class Insert(Put):
     def moves(self) -> dict[str, Move]:
         def insert(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             src = live(draw, aim, "src")
-            yield self.line(src=src, key=key_for(draw, aim, src), value=value(draw))
+            yield self.line(src=src, key=key_for(draw, aim, src), value=value(draw, aim))
 
         def set_insert(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             src = live(draw, aim, "src")
             yield self.line(src=src, key=key_for(draw, aim, src))
 
         def foreign_key(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
-            """A string key: ``TypeError`` on an int-keyed list, a one-entry list on EMPTY."""
-            yield self.line(src=live(draw, aim, "src"), key="k", value=value(draw))
+            """A key of another order: ``TypeError`` on a non-empty list, a one-entry list on
+            EMPTY."""
+            yield self.line(
+                src=live(draw, aim, "src"), key=foreign(draw, aim), value=value(draw, aim)
+            )
 
         return {"insert": insert, "set_insert": set_insert, "foreign_key": foreign_key}
 

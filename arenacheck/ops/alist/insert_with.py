@@ -63,7 +63,7 @@ class InsertWith(Put):
         def insert_with(draw: Draw, aim: Aim) -> Generator[Op, int | None, None]:
             src = live(draw, aim, "src")
             fn = draw.choice(FNS, "fn")
-            yield self.line(src=src, key=key_for(draw, aim, src), value=value(draw), fn=fn)
+            yield self.line(src=src, key=key_for(draw, aim, src), value=value(draw, aim), fn=fn)
 
         return {"insert_with": insert_with}
 

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from arenacheck.callbacks import Callback
-from arenacheck.domains import is_int
 from arenacheck.model.alist import insert_cells
 from arenacheck.ops.base import Done, Operation, Shape
 from arenacheck.structures import Op, Structure
+from arenacheck.values import comparable
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
@@ -47,7 +47,7 @@ def place(entries: Sequence[tuple[Any, Any]], key: Any) -> str:
     if not entries:
         return "empty"
     first, last = entries[0][0], entries[-1][0]
-    if is_int(key) != is_int(first):  # the generators' keys: ints, and a string now and then
+    if not comparable(key, first):
         return "foreign"
     at = bisect_left(entries, key, key=_key)
     if at < len(entries) and entries[at][0] == key:

@@ -128,11 +128,11 @@ class Merge(ListOperation):
             from arenacheck.ops.alist.replace import OPERATION as REPLACE
 
             a = live(draw, aim, "a")
-            present = [k for k, _ in aim.session.contents(a) or [] if isinstance(k, int)]
+            present = [k for k, _ in aim.session.contents(a) or []]
             if not present:
                 return
             key = draw.choice(present, "key")
-            other = yield REPLACE.line(src=a, key=key, value=value(draw))
+            other = yield REPLACE.line(src=a, key=key, value=value(draw, aim))
             if other is None:
                 return
             first = draw.boolean("first")

@@ -12,6 +12,7 @@ from arenacheck.ops.alist.lists import PLACES, Put, stored
 from arenacheck.ops.base import Small, fields
 from arenacheck.ops.draw import Aim, Draw, key_for, live, value
 from arenacheck.structures import Op
+from arenacheck.values import Touchy
 
 if TYPE_CHECKING:
     from arenacheck.ops.draw import Move
@@ -30,10 +31,17 @@ class Replace(Put):
         return builder.entry(handles[0], op["key"]).replace(value)
 
     def places(self) -> tuple[str, ...]:
-        return (*PLACES, "equal")
+        return (*PLACES, "equal", "raises")
 
     def lands(self, where: str, contents: list[Any], op: Op) -> str:
-        equal = where == "present" and stored(contents, op["key"]) == op["value"]
+        """``equal`` where the stored value is ``==`` to the new one (the no-op: law 4);
+        ``raises`` where that comparison raises (law 7: ``values.Touchy``)."""
+        if where != "present":
+            return where
+        try:
+            equal = bool(stored(contents, op["key"]) == op["value"])
+        except Exception:
+            return "raises"
         return "equal" if equal else where
 
     def alphabet(self, small: Small) -> list[Op]:
@@ -49,6 +57,8 @@ class Replace(Put):
     def witness(self, form: str) -> list[Op]:
         if form == "replace:equal":
             return self.put("replace:present", value=1)  # key 10 holds 1
+        if form == "replace:raises":
+            return self.put("replace:present", value=Touchy(1))
         return self.put(form, value=7)
 
     def moves(self) -> dict[str, Move]:
@@ -57,7 +67,7 @@ class Replace(Put):
             key = key_for(draw, aim, src)
             held = dict(aim.session.contents(src) or []).get(key)
             equal = held is not None and draw.boolean("equal value")
-            yield self.line(src=src, key=key, value=held if equal else value(draw))
+            yield self.line(src=src, key=key, value=held if equal else value(draw, aim))
 
         return {"replace": replace}
 
