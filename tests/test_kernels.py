@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arenacheck.impl.kernels import well_formed
+from arenacheck.impl.kernels import kept, well_formed
 from arenacheck.impl.pure import EMPTY, ListBuilder  # the kernels are the pure build's
 
 operations = st.lists(
@@ -86,3 +86,27 @@ def test_every_way_of_breaking_an_arena_fails(
     keys: list[object], nxt: list[object], broken: str
 ) -> None:
     assert not well_formed(keys, nxt), broken  # type: ignore[arg-type]
+
+
+def test_a_merge_reuses_a_cell_only_for_what_it_already_holds() -> None:
+    """``kept``: the very object, or an equal int, float or string — never an equal value of
+    another type (``1`` for ``True``), nor an equal container (its elements' types may differ)."""
+    shared = (1,)
+    assert kept(shared, shared)
+    assert kept(1000, int("1000")) and kept(1.5, float("1.5")) and kept("ab", "".join("ab"))
+    assert not kept(1, True) and not kept(True, 1) and not kept(1, 1.0)
+    assert not kept((1,), (True,)) and not kept([1], [1]) and not kept(1000, 1001)
+
+
+def test_a_combined_value_equal_to_the_stored_one_shares_its_cell() -> None:
+    b = ListBuilder()
+    big = b.entry(EMPTY, 1).or_insert(1000)
+    zero = b.entry(EMPTY, 1).or_insert(0)
+    before = b.cell_count
+    assert b.intersect_with(big, zero, lambda first, second: first + second) == big
+    assert b.cell_count == before  # 1000 + 0 is a new int equal to the stored one: no cell
+    true = b.entry(EMPTY, 1).or_insert(True)
+    before = b.cell_count
+    result = b.intersect_with(true, zero, lambda first, second: first + second)
+    assert b.items(result) == [(1, 1)] and type(b.items(result)[0][1]) is int
+    assert b.cell_count == before + 1  # True + 0 is 1: not what the cell holds

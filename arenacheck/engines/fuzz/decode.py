@@ -110,7 +110,7 @@ class Context:
         """The variables an operation may name: defined by an operation that did not fail."""
         return self.alists.live()
 
-    def present(self) -> list[int]:
+    def present(self) -> list[Any]:
         """The keys of the list the operation works on (its ``src`` or ``var``)."""
         of = self.op.get("src", self.op.get("var"))
         items = self.alists.contents(of) if of is not None else None

@@ -17,9 +17,22 @@ __all__ = ["EMPTY", "IntervalMapBuilder", "ListBuilder"]
 
 
 class ListBuilder(impl.ListBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._copies: set[int] = set()  # the ids of the values the arena holds (alive: held)
+
+    def _copy(self, value: Any) -> Any:
+        """A deep copy of a value the caller passed; a value the arena holds already (a cell
+        copied from above an inserted key) is kept, so a run of inserts copies one value each."""
+        if id(value) in self._copies:
+            return value
+        copied = copy.deepcopy(value)
+        self._copies.add(id(copied))
+        return copied
+
     def _cell(self, key: Any, value: Any, nxt: int) -> int:
-        return super()._cell(key, copy.deepcopy(value), nxt)
+        return super()._cell(key, self._copy(value), nxt)
 
     def _append(self, cells: NewCells) -> Any:
         head, keys, values, nexts = cells
-        return super()._append((head, keys, [copy.deepcopy(v) for v in values], nexts))
+        return super()._append((head, keys, [self._copy(v) for v in values], nexts))
