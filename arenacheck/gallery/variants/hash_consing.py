@@ -22,13 +22,25 @@ class ListBuilder(impl.ListBuilder):
     def __init__(self) -> None:
         super().__init__()
         self._known: dict[tuple[Any, ...], int] = {}
+        #: Each value object's signature, computed once (a run of inserts stores one object in
+        #: thousands of cells), with the object kept alive so that its id names it.
+        self._signatures: dict[int, tuple[Any, str]] = {}
+
+    def _signature(self, value: Any) -> Any:
+        """The value by its encoding: equal, and of the same types throughout (SPEC §2)."""
+        if type(value) in (int, str, bool, type(None)):
+            return (type(value), value)
+        known = self._signatures.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._signatures[id(value)] = (value, json.dumps(encode(value)))
+        return known[1]
 
     def insert(self, h: Any, key: Any, value: Any = None) -> Any:
         return self._put(h, key, value, None, replace=False)  # every cell through ``_cell``
 
     def _cell(self, key: Any, value: Any, nxt: int) -> int:
-        try:  # the value by its encoding: equal, and of the same types throughout (SPEC §2)
-            signature = (type(key), key, json.dumps(encode(value)), nxt)
+        try:
+            signature = (type(key), key, self._signature(value), nxt)
             known = self._known.get(signature)
         except (TypeError, ValueError):  # an unhashable key, a value of no kind: never shared
             return super()._cell(key, value, nxt)
