@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from arenacheck.callbacks import COMBINES, FAILING, FNS
 from arenacheck.values import (
+    INT64,
     KEY_KINDS,
     KEY_SAMPLES,
     VALUE_KINDS,
@@ -23,7 +24,6 @@ from arenacheck.values import (
     value_kind,
 )
 
-INT64 = (-(2**63), 2**63)
 #: Integer handles a ``bad_handle`` line may name: negative, or too large for any arena.
 HUGE_HANDLE = 2**40
 

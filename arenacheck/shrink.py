@@ -170,14 +170,7 @@ def _equal_numbers(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:
     fields = {(n, op[n]) for op in ops for n in names if is_int(op.get(n))}
     for name, number in sorted(fields, key=lambda f: -abs(f[1])):
         for smaller in _smaller(number, floor=0):
-            yield [_moved(op, name, number, smaller) for op in ops]
-
-
-def _moved(op: Op, name: str, number: int, smaller: int) -> Op:
-    """``op`` with field ``name`` moved to ``smaller`` where it holds the int ``number`` (only an
-    int is compared: a value's own ``==`` may raise, and ``True`` is no number here)."""
-    held = op.get(name)
-    return {**op, name: smaller} if is_int(held) and held == number else op
+            yield [_with(op, name, {number: smaller}) for op in ops]
 
 
 def _each_number(structure: Structure, ops: list[Op]) -> Iterator[list[Op]]:

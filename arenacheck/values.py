@@ -12,6 +12,7 @@ is refused, as is any other object.
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -77,11 +78,11 @@ def value_kind(value: object) -> str | None:
     if type(value) is str:
         return "str"
     if type(value) in (tuple, list):
-        inner: list[Any] = list(value)  # type: ignore[call-overload]
+        inner: Any = value
         return type(value).__name__ if all(value_kind(x) is not None for x in inner) else None
     if type(value) is dict:
-        pairs = [x for pair in value.items() for x in pair]
-        return "dict" if all(value_kind(x) is not None for x in pairs) else None
+        pairs = value.items()
+        return "dict" if all(value_kind(k) and value_kind(v) for k, v in pairs) else None
     if type(value) in OBJECTS.values():
         return "object" if value_kind(value.of) is not None else None  # type: ignore[attr-defined]
     return None
@@ -221,10 +222,14 @@ def fresh(value: Any) -> Any:
 # --- The encoding ------------------------------------------------------------------------------
 
 
+#: The types JSON holds as they are (floats are not among them: a NaN is not JSON).
+_JSON = frozenset({int, str, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """``value`` as JSON data (lossless: ``decode`` gives back a ``same_value`` one)."""
     kind = type(value)
-    if value is None or kind in (bool, int, str):
+    if kind in _JSON:
         return value
     if kind is float:
         if math.isfinite(value):
@@ -296,8 +301,6 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
 
 
 def _short(data: Any) -> str:
-    import json
-
     text = json.dumps(data)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -307,10 +310,6 @@ def encode_line(op: Mapping[str, Any]) -> dict[str, Any]:
     enumerated and fuzzed program is written for its digest or its ledger, so they skip the
     call)."""
     return {name: value if type(value) in _JSON else encode(value) for name, value in op.items()}
-
-
-#: The types JSON holds as they are (floats are not among them: a NaN is not JSON).
-_JSON = frozenset({int, str, bool, type(None)})
 
 
 def decode_line(line: dict[str, Any]) -> dict[str, Any]:

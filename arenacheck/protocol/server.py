@@ -22,6 +22,7 @@ from arenacheck.implementation import Implementation, adapt
 from arenacheck.interpreter import ListProgram, MapProgram
 from arenacheck.ops import operations
 from arenacheck.program import BUILDER
+from arenacheck.protocol.wire import converted
 from arenacheck.structures import STRUCTURES, Op
 from arenacheck.values import decode_line, encode
 
@@ -103,11 +104,7 @@ class Server:
 def encoded(reply: Reply) -> Reply:
     """``reply`` with the keys and values it reads back in the typed encoding; an object of no
     kind (an implementation's own) as its ``repr``, which no model value matches."""
-    if "items" in reply:
-        reply = {**reply, "items": [[_encoded(k), _encoded(v)] for k, v in reply["items"]]}
-    if "value" in reply:
-        reply = {**reply, "value": _encoded(reply["value"])}
-    return reply
+    return converted(reply, _encoded)
 
 
 def _encoded(value: Any) -> Any:

@@ -87,6 +87,16 @@ SHAPES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
 }
 
 
+def converted(reply: dict[str, Any], convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """``reply`` with ``convert`` applied to each key and value it reads back (its ``items``
+    and its ``value``): the typed encoding, one way (a server) or the other (the client)."""
+    if "items" in reply:
+        reply = {**reply, "items": [[convert(k), convert(v)] for k, v in reply["items"]]}
+    if "value" in reply:
+        reply = {**reply, "value": convert(reply["value"])}
+    return reply
+
+
 def reply_shape(structure: Structure, name: str) -> str:
     """The shape of the reply to operation ``name`` (its ``reply``; ``{}`` if unknown)."""
     found = operation(structure, name)
@@ -137,11 +147,11 @@ class Wire:
         self.extend = True  # until the child answers an ``extend`` with unsupported
         self.unsupported: set[str] = set()  # features of operations the child cannot run
 
-    def call(self, client: Client, op: Op) -> dict[str, Any]:
-        """Send ``op`` for ``client`` and return its checked reply (errors included)."""
+    def call(self, client: Client, name: str, line: str) -> dict[str, Any]:
+        """Send ``line`` (an operation ``name``, encoded) for ``client`` and return its checked
+        reply (errors included)."""
         self.own(client)
-        line = json.dumps(encode_line(op))
-        return self.check(client.structure, line, op["op"], self.child.exchange(line))
+        return self.check(client.structure, line, name, self.child.exchange(line))
 
     def own(self, client: Client) -> None:
         """Make the child hold ``client``'s builders, unless it does."""
@@ -187,13 +197,9 @@ class Wire:
         that is no encoding is a malformed reply. (Replies are logged as sent, so that a replay
         compares JSON, where a NaN equals a NaN.)"""
         try:
-            if "items" in reply:
-                reply = {**reply, "items": [[decode(k), decode(v)] for k, v in reply["items"]]}
-            if "value" in reply:
-                reply = {**reply, "value": decode(reply["value"])}
+            return converted(reply, decode)
         except ValueError as err:
             self.child.fail(laws.PROTOCOL_MALFORMED, line, f"{json.dumps(reply)[:200]} ({err})")
-        return reply
 
 
 class Client:
@@ -228,12 +234,12 @@ class Client:
         """Send ``op``; return its reply, or raise the error or ``Unsupported`` it stands for."""
         self._read = None
         op = self.tag(op)
-        reply = self.wire.call(self, op)
+        sent = json.dumps(encode_line(op))
+        reply = self.wire.call(self, op["op"], sent)
         if "handle" in reply:
             reply = {**reply, "handle": self.handle(reply["handle"])}
         if reply.get("steps"):
             reply = {**reply, "steps": [[self.handle(h), n, *r] for h, n, *r in reply["steps"]]}
-        sent = json.dumps(encode_line(op))
         if changes_state:
             self.log.append((sent, reply))
         reply = self.wire.decoded(sent, reply)

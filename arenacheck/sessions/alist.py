@@ -17,10 +17,10 @@ from arenacheck import laws
 from arenacheck.callbacks import Callback, attempt
 from arenacheck.errors import CallbackError, ProgramError
 from arenacheck.model import alist as model_alist
-from arenacheck.sessions.base import Session, describe, fresh
+from arenacheck.sessions.base import Session, describe
 from arenacheck.strict import NONE, Strictness
 from arenacheck.structures import Op, Structure
-from arenacheck.values import same_entries, same_value
+from arenacheck.values import fresh, same_entries, same_value
 
 if TYPE_CHECKING:
     from arenacheck.ops.alist.lists import ListOperation

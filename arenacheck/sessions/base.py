@@ -40,13 +40,6 @@ if TYPE_CHECKING:
     from arenacheck.ops.base import Operation
 
 
-def fresh(value: Any) -> Any:
-    """A value equal to ``value`` that shares no object with it (``values.fresh``), so ``is``
-    cannot pass for ``==``: an implementation that tests identity instead of equality is
-    caught."""
-    return values.fresh(value)
-
-
 def kind(err: BaseException | None) -> str | None:
     """The error kind the runner compares (None for no error)."""
     return None if err is None else error_kind(err)

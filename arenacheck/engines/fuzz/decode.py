@@ -400,10 +400,6 @@ def one_input(
 # --- Seeds: programs encoded as the bytes that decode to them -----------------------------------
 
 
-def _same(a: Any, b: Any) -> bool:
-    return same_value(a, b)
-
-
 def encode_op(op: Op, session: Session) -> list[int] | None:
     """Bytes that decode to ``op`` in the session's state, by the same table; None if the byte
     language cannot say it (a key or value it has no byte for, say)."""
@@ -425,7 +421,7 @@ def encode_op(op: Op, session: Session) -> list[int] | None:
                 continue
         if name not in op:
             return None
-        found = next((b for b in range(256) if _same(codec(b, ctx), op[name])), None)
+        found = next((b for b in range(256) if same_value(codec(b, ctx), op[name])), None)
         if found is None:
             return None
         out.append(found)

@@ -207,14 +207,13 @@ class ProgramMachine(RuleBasedStateMachine):
         try:
             if not self.failed and not self.stopped:
                 self.finish()
-                try:
-                    self.drive.end()
-                except BaseException as error:
-                    self.remember(error)
-                    raise
+                self.drive.end()
                 if self.history is not None:
                     self.history.append(self.drive.program())
                     del self.history[: -self.HISTORY]
+        except BaseException as error:
+            self.remember(error)  # (the end checks' violation: a line's was kept already)
+            raise
         finally:
             if self.stats is not None:
                 self.stats.add(self.drive.stats)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from arenacheck.domains import INT64, VALUE, VAR, Domain, is_int, is_int64
+from arenacheck.domains import VALUE, VAR, Domain, is_int, is_int64
 from arenacheck.implementation import Run
 from arenacheck.ops.alist.lists import LONG, AlistOperation
 from arenacheck.ops.base import Done, Shape, Small, fields
 from arenacheck.ops.draw import Aim, Draw, live, rarely, value
 from arenacheck.sessions.alist import Var
 from arenacheck.structures import FAILED, Op
+from arenacheck.values import INT64
 
 if TYPE_CHECKING:
     from arenacheck.interpreter import ListProgram
